@@ -1,0 +1,127 @@
+// Package logtail reads agent logs incrementally and classifies their records.
+//
+// This file holds the table-driven classifier every vendor package uses: the vendor
+// knowledge (message texts in English and Japanese, with the KB they come from) lives in
+// the vendor packages as []Rule data; this file only knows how to match them cheaply.
+package logtail
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// Rule maps a family of log messages to one closed-set event.
+type Rule struct {
+	// Event is the closed-set event name the message maps to (e.g. "asci_start").
+	Event string
+	// Any lists literal substrings; the rule applies when the message contains at
+	// least one of them. Literals are the cheap prefilter run before any regexp.
+	Any []string
+	// Regexp, when set, must also match; its named groups become Match.Fields.
+	Regexp string
+	// Lang is "en", "ja", or "" for messages that do not depend on the locale.
+	Lang string
+	// Source cites where the message text comes from (KB, seed, research section).
+	Source string
+}
+
+// Match is the result of classifying one message.
+type Match struct {
+	Event  string
+	Fields map[string]string
+	Rule   *Rule
+}
+
+type compiledRule struct {
+	rule *Rule
+	re   *regexp.Regexp
+}
+
+// Classifier matches messages against a rule table; the first matching rule in table
+// order wins, so specific rows go before general ones.
+type Classifier struct {
+	rules []compiledRule
+}
+
+// NewClassifier validates and compiles a rule table.
+func NewClassifier(rules []Rule) (*Classifier, error) {
+	c := &Classifier{rules: make([]compiledRule, 0, len(rules))}
+	for i := range rules {
+		r := &rules[i]
+		if r.Event == "" {
+			return nil, fmt.Errorf("rule %d: empty event", i)
+		}
+		if len(r.Any) == 0 {
+			return nil, fmt.Errorf("rule %d (%s): no literal to prefilter on", i, r.Event)
+		}
+		for _, lit := range r.Any {
+			if lit == "" {
+				return nil, fmt.Errorf("rule %d (%s): empty literal", i, r.Event)
+			}
+		}
+		cr := compiledRule{rule: r}
+		if r.Regexp != "" {
+			re, err := regexp.Compile(r.Regexp)
+			if err != nil {
+				return nil, fmt.Errorf("rule %d (%s): %w", i, r.Event, err)
+			}
+			cr.re = re
+		}
+		c.rules = append(c.rules, cr)
+	}
+	return c, nil
+}
+
+// MustClassifier is NewClassifier for package-level tables that tests keep valid.
+func MustClassifier(rules []Rule) *Classifier {
+	c, err := NewClassifier(rules)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// Classify returns the event of the first rule matching msg.
+func (c *Classifier) Classify(msg string) (Match, bool) {
+	for _, cr := range c.rules {
+		hit := false
+		for _, lit := range cr.rule.Any {
+			if strings.Contains(msg, lit) {
+				hit = true
+				break
+			}
+		}
+		if !hit {
+			continue
+		}
+		if cr.re == nil {
+			return Match{Event: cr.rule.Event, Rule: cr.rule}, true
+		}
+		sub := cr.re.FindStringSubmatch(msg)
+		if sub == nil {
+			continue
+		}
+		m := Match{Event: cr.rule.Event, Rule: cr.rule}
+		for i, name := range cr.re.SubexpNames() {
+			if name == "" || i >= len(sub) {
+				continue
+			}
+			if m.Fields == nil {
+				m.Fields = make(map[string]string)
+			}
+			m.Fields[name] = sub[i]
+		}
+		return m, true
+	}
+	return Match{}, false
+}
+
+// Rules returns the table the classifier was built from, in order.
+func (c *Classifier) Rules() []*Rule {
+	out := make([]*Rule, len(c.rules))
+	for i, cr := range c.rules {
+		out[i] = cr.rule
+	}
+	return out
+}
