@@ -1,0 +1,254 @@
+// Command secagent_exporter is a Prometheus exporter that reports the health of the
+// endpoint-security agents installed on this host: McAfee/Trellix Agent (ePO), Cisco
+// Secure Endpoint and the Qualys Cloud Agent.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	"github.com/prometheus/common/promslog"
+	promslogflag "github.com/prometheus/common/promslog/flag"
+	"github.com/prometheus/common/version"
+	"github.com/prometheus/exporter-toolkit/web"
+	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
+
+	"github.com/secagent-exporter/secagent_exporter/collector"
+)
+
+const exporterName = "secagent_exporter"
+
+// options are the process-wide flags; collector-specific flags live with their collectors.
+type options struct {
+	web              *web.FlagConfig
+	metricsPath      string
+	maxRequests      int
+	disableExporter  bool
+	disableDefaults  bool
+	collectorTimeout time.Duration
+	scrapeMargin     time.Duration
+	commandTimeout   time.Duration
+	commandMaxOutput int
+	rootFS           string
+	procFS           string
+	sysFS            string
+	stateDir         string
+	timezone         string
+	configFile       string
+	configCheck      bool
+	testingTime      string
+	log              *promslog.Config
+}
+
+func defaultStateDir() string {
+	if runtime.GOOS == "windows" {
+		if pd := os.Getenv("ProgramData"); pd != "" {
+			return filepath.Join(pd, exporterName)
+		}
+		return `C:\ProgramData\` + exporterName
+	}
+	return "/var/lib/" + exporterName
+}
+
+func addFlags(app *kingpin.Application) *options {
+	o := &options{log: &promslog.Config{}}
+	o.web = kingpinflag.AddFlags(app, ":9847")
+	app.Flag("web.telemetry-path", "Path under which to expose metrics.").Default("/metrics").StringVar(&o.metricsPath)
+	app.Flag("web.max-requests", "Maximum number of parallel scrape requests; excess requests get 503. 0 disables the limit.").Default("10").IntVar(&o.maxRequests)
+	app.Flag("web.disable-exporter-metrics", "Exclude the exporter's own go_* and process_* metrics (secagent_exporter_build_info stays).").BoolVar(&o.disableExporter)
+	app.Flag("collector.disable-defaults", "Disable every collector that is not explicitly enabled with --collector.<name>.").BoolVar(&o.disableDefaults)
+	app.Flag("collector.timeout", "Deadline for each collector in a scrape; also capped by Prometheus' X-Prometheus-Scrape-Timeout-Seconds minus --collector.timeout-margin.").Default("8s").DurationVar(&o.collectorTimeout)
+	app.Flag("collector.timeout-margin", "Subtracted from Prometheus' scrape timeout header so the exporter answers before Prometheus gives up.").Default("500ms").DurationVar(&o.scrapeMargin)
+	app.Flag("collector.command-timeout", "Deadline for one agent CLI run (cmdagent, AmpCLI, ampcli); the process and its children are killed at it.").Default("5s").DurationVar(&o.commandTimeout)
+	app.Flag("collector.command-max-output", "Bytes of an agent CLI's output kept; the rest is discarded and the source reported as truncated.").Default("4194304").IntVar(&o.commandMaxOutput)
+	app.Flag("collector.timezone", "Time zone of the wall-clock times agents write in logs and CLI output (IANA name, or Local).").Default("Local").StringVar(&o.timezone)
+	app.Flag("path.rootfs", "Root of the monitored host's file system; every default agent path (files and CLIs) resolves under it.").Default("/").StringVar(&o.rootFS)
+	app.Flag("path.procfs", "procfs mount point.").Default("/proc").StringVar(&o.procFS)
+	app.Flag("path.sysfs", "sysfs mount point.").Default("/sys").StringVar(&o.sysFS)
+	app.Flag("state.dir", "Directory for persisted state (log offsets, last-seen events). Unusable means in-memory state with a warning.").Default(defaultStateDir()).StringVar(&o.stateDir)
+	app.Flag("config.file", "YAML file whose keys are flag names (without --); flags given on the command line win.").Default("").StringVar(&o.configFile)
+	app.Flag("config.check", "Validate flags and --config.file, build every enabled collector, then exit.").BoolVar(&o.configCheck)
+	app.Flag("testing.time", "Pin the exporter's clock to this RFC 3339 time (tests and demos with fixture hosts only).").Hidden().StringVar(&o.testingTime)
+	promslogflag.AddFlags(app, o.log)
+	return o
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without os.Exit, so start-up errors are testable: every bad input ends in
+// one clear line on stderr and a non-zero status, never a panic trace.
+func run(args []string, stdout, stderr io.Writer) int {
+	app := kingpin.CommandLine
+	app.Name = exporterName
+	app.Help = "Prometheus exporter for the health of endpoint-security agents (McAfee/Trellix Agent + ePO, Cisco Secure Endpoint, Qualys Cloud Agent)."
+	app.Version(version.Print(exporterName))
+	app.HelpFlag.Short('h')
+	app.UsageWriter(stdout)
+	app.ErrorWriter(stderr)
+	app.Terminate(func(code int) { panic(exitCode(code)) })
+	o := addFlags(app)
+
+	code, done := parseArgs(app, o, args, stderr)
+	if done {
+		return code
+	}
+
+	logger := promslog.New(o.log)
+	logger.Info("Starting "+exporterName, "version", version.Info())
+	logger.Debug("Build context", "build_context", version.BuildContext())
+
+	set, err := buildCollectors(o, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 1
+	}
+	logger.Info("Enabled collectors", "collectors", strings.Join(set.Enabled(), ","))
+	if o.configCheck {
+		fmt.Fprintf(stdout, "configuration OK; enabled collectors: %s\n", strings.Join(set.Enabled(), ", "))
+		return 0
+	}
+
+	handler, err := newRouter(o, set, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 1
+	}
+	server := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	if err := web.ListenAndServe(server, o.web, logger); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		logger.Error("web server stopped", "err", err)
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 1
+	}
+	return 0
+}
+
+type exitCode int
+
+// parseArgs parses the command line and the config file. done reports that the process
+// should exit with code (help, version, or an error already printed).
+func parseArgs(app *kingpin.Application, o *options, args []string, stderr io.Writer) (code int, done bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(exitCode)
+			if !ok {
+				panic(r)
+			}
+			code, done = int(c), true
+		}
+	}()
+	explicit, err := explicitFlags(app, args)
+	if err == nil {
+		_, err = app.Parse(args)
+	}
+	if err == nil && o.configFile != "" {
+		err = applyConfigFile(app, o.configFile, explicit)
+	}
+	if err == nil {
+		err = validate(o)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2, true
+	}
+	if o.disableDefaults {
+		collector.DisableDefaults()
+	}
+	return 0, false
+}
+
+func validate(o *options) error {
+	if o.collectorTimeout <= 0 {
+		return fmt.Errorf("--collector.timeout must be positive, got %s", o.collectorTimeout)
+	}
+	if o.commandTimeout <= 0 {
+		return fmt.Errorf("--collector.command-timeout must be positive, got %s", o.commandTimeout)
+	}
+	if !strings.HasPrefix(o.metricsPath, "/") {
+		return fmt.Errorf("--web.telemetry-path must start with /, got %q", o.metricsPath)
+	}
+	if _, err := loadLocation(o.timezone); err != nil {
+		return fmt.Errorf("--collector.timezone: %w", err)
+	}
+	if o.testingTime != "" {
+		if _, err := time.Parse(time.RFC3339, o.testingTime); err != nil {
+			return fmt.Errorf("--testing.time: %w", err)
+		}
+	}
+	return nil
+}
+
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" || strings.EqualFold(name, "local") {
+		return time.Local, nil
+	}
+	return time.LoadLocation(name)
+}
+
+func buildCollectors(o *options, logger *slog.Logger) (*collector.Set, error) {
+	loc, _ := loadLocation(o.timezone)
+	now := time.Now
+	if o.testingTime != "" {
+		pinned, _ := time.Parse(time.RFC3339, o.testingTime)
+		now = func() time.Time { return pinned }
+	}
+	env := collector.Env{
+		Logger:   logger,
+		Paths:    collector.Paths{RootFS: o.rootFS, ProcFS: o.procFS, SysFS: o.sysFS},
+		Runner:   &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
+		StateDir: o.stateDir,
+		Now:      now,
+		Location: loc,
+	}
+	return collector.NewSet(env)
+}
+
+func newRouter(o *options, set *collector.Set, logger *slog.Logger) (http.Handler, error) {
+	exporterRegistry := prometheus.NewRegistry()
+	exporterRegistry.MustRegister(versioncollector.NewCollector(exporterName))
+	if !o.disableExporter {
+		exporterRegistry.MustRegister(
+			collectors.NewGoCollector(),
+			collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		)
+	}
+	mux := http.NewServeMux()
+	mux.Handle(o.metricsPath, newMetricsHandler(set, exporterRegistry, o.collectorTimeout, o.scrapeMargin, o.maxRequests, logger))
+	mux.HandleFunc("/health", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "OK\n")
+	})
+	if o.metricsPath != "/" {
+		landing, err := web.NewLandingPage(web.LandingConfig{
+			Name:        exporterName,
+			Description: "Health of the endpoint-security agents on this host (McAfee/Trellix Agent + ePO, Cisco Secure Endpoint, Qualys Cloud Agent).",
+			Version:     version.Info(),
+			Links: []web.LandingLinks{
+				{Address: o.metricsPath, Text: "Metrics"},
+				{Address: "/health", Text: "Health", Description: "200 while the process serves"},
+			},
+		})
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle("/", landing)
+	}
+	return mux, nil
+}

@@ -1,0 +1,151 @@
+package collector
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+)
+
+// Runner executes agent CLIs safely: never through a shell, only by absolute path, with a
+// deadline after which the process and its children are killed, and with a cap on how
+// much output is kept (an agent CLI printing without end must not exhaust memory).
+type Runner struct {
+	Timeout   time.Duration
+	MaxOutput int
+	// Env is the complete environment of the child; nil means a minimal fixed one, so
+	// nothing of the exporter's own environment (proxy credentials, tokens) reaches it.
+	Env []string
+}
+
+// ErrCommandNotFound wraps the error for a CLI that does not exist: the caller usually
+// reports the agent as not installed rather than failing.
+var ErrCommandNotFound = errors.New("command not found")
+
+// CommandError describes a command that ran and failed.
+type CommandError struct {
+	Path     string
+	ExitCode int
+	TimedOut bool
+	Stderr   string
+	Err      error
+}
+
+func (e *CommandError) Error() string {
+	base := filepath.Base(e.Path)
+	switch {
+	case e.TimedOut:
+		return fmt.Sprintf("%s: killed after timeout", base)
+	case e.ExitCode > 0:
+		msg := fmt.Sprintf("%s: exit status %d", base, e.ExitCode)
+		if e.Stderr != "" {
+			msg += ": " + e.Stderr
+		}
+		return msg
+	default:
+		return fmt.Sprintf("%s: %v", base, e.Err)
+	}
+}
+
+func (e *CommandError) Unwrap() error { return e.Err }
+
+// Result is what a command printed.
+type Result struct {
+	Stdout    []byte
+	Truncated bool
+}
+
+var defaultEnv = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"}
+
+// Run executes path with args. The effective deadline is the earlier of ctx's and
+// r.Timeout. A non-zero exit with output is still returned with the error, since some
+// agent CLIs exit non-zero on a degraded but readable status.
+func (r *Runner) Run(ctx context.Context, path string, args ...string) (Result, error) {
+	if !filepath.IsAbs(path) {
+		return Result{}, fmt.Errorf("refusing to run %q: not an absolute path", path)
+	}
+	if fi, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return Result{}, fmt.Errorf("%s: %w", path, ErrCommandNotFound)
+		}
+		return Result{}, err
+	} else if fi.IsDir() {
+		return Result{}, fmt.Errorf("refusing to run %q: is a directory", path)
+	}
+	timeout := r.Timeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	max := r.MaxOutput
+	if max <= 0 {
+		max = 4 << 20
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	cmd := exec.CommandContext(ctx, path, args...)
+	cmd.Env = r.Env
+	if cmd.Env == nil {
+		cmd.Env = defaultEnv
+	}
+	cmd.Dir = filepath.Dir(path)
+	stdout := &cappedBuffer{max: max}
+	stderr := &cappedBuffer{max: 4096}
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	prepareCommand(cmd)
+	// A grandchild that inherited the pipes must not hold the scrape after the kill.
+	cmd.WaitDelay = 500 * time.Millisecond
+
+	err := cmd.Run()
+	res := Result{Stdout: stdout.buf.Bytes(), Truncated: stdout.dropped}
+	if err == nil {
+		return res, nil
+	}
+	ce := &CommandError{Path: path, Err: err, Stderr: firstLine(stderr.buf.Bytes())}
+	if ctx.Err() != nil {
+		ce.TimedOut = true
+		ce.Err = ctx.Err()
+	} else {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			ce.ExitCode = ee.ExitCode()
+		}
+	}
+	return res, ce
+}
+
+type cappedBuffer struct {
+	buf     bytes.Buffer
+	max     int
+	dropped bool
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	room := c.max - c.buf.Len()
+	if room <= 0 {
+		c.dropped = c.dropped || len(p) > 0
+		return len(p), nil
+	}
+	if len(p) > room {
+		c.buf.Write(p[:room])
+		c.dropped = true
+		return len(p), nil
+	}
+	return c.buf.Write(p)
+}
+
+func firstLine(b []byte) string {
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) > 200 {
+		b = b[:200]
+	}
+	return string(b)
+}

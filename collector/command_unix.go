@@ -1,0 +1,20 @@
+//go:build !windows
+
+package collector
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// prepareCommand puts the child in its own process group so a timeout kills the whole
+// tree (a wrapper script and what it started), not only the direct child.
+func prepareCommand(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error {
+		if cmd.Process == nil {
+			return nil
+		}
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+}

@@ -1,0 +1,284 @@
+//go:build linux
+
+package collector
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/alecthomas/kingpin/v2"
+)
+
+// The linux_security collector reports the host prerequisites the Cisco Secure Endpoint
+// Linux connector and Qualys FIM depend on, so operators see the cause before the
+// connector raises the fault (seed 004: faults 5, 8/9, 11, 16, 19; seed 003: auditd).
+var (
+	linuxSecBPFModule = kingpin.Flag("collector.linux_security.selinux-module",
+		"SELinux policy module whose presence selinux_bpf_module_loaded reports (Cisco fault 19).").
+		Default("cisco-secure-bpf").String()
+	linuxSecKernelModules = kingpin.Flag("collector.linux_security.kernel-module",
+		"Kernel module reported by kernel_module_loaded{module} (repeatable).").Strings()
+	linuxSecScanUser = kingpin.Flag("collector.linux_security.scan-user",
+		"User the Cisco connector's scan service runs as; connector_scan_user_present reports it (Cisco fault 5).").
+		Default("cisco-amp-scan-svc").String()
+)
+
+func init() {
+	registerCollector("linux_security", true, newLinuxSecurityCollector)
+}
+
+var (
+	selinuxEnabledDesc   = NewDesc("selinux_enabled", "1 if SELinux is enabled (selinuxfs is mounted).")
+	selinuxEnforcingDesc = NewDesc("selinux_enforcing", "1 if SELinux is in enforcing mode.")
+	selinuxBPFModuleDesc = NewDesc("selinux_bpf_module_loaded",
+		"1 if the SELinux policy module named by --collector.linux_security.selinux-module (cisco-secure-bpf) is installed and enabled in the active policy store. Without it an enforcing host raises Cisco connector fault 19.")
+	kernelBTFDesc     = NewDesc("kernel_btf_available", "1 if the running kernel exposes BTF type information (/sys/kernel/btf/vmlinux), which the Cisco eBPF monitors need.")
+	kernelHeadersDesc = NewDesc("kernel_headers_installed", "1 if headers (a build tree) for the running kernel are installed, which the Cisco kernel modules need when no BTF is available.")
+	kernelModuleDesc  = NewDesc("kernel_module_loaded", "1 if the kernel module is loaded (/proc/modules).", "module")
+	scanUserDesc      = NewDesc("connector_scan_user_present", "1 if the Cisco connector's scan-service user exists in /etc/passwd (its absence is Cisco connector fault 5).")
+	auditdRunningDesc = NewDesc("auditd_running", "1 if an auditd process is running.")
+	auditImmutable    = NewDesc("audit_immutable", "1 if the audit rules lock the audit configuration (-e 2), which blocks the rules Qualys FIM needs until reboot.")
+)
+
+type linuxSecurityCollector struct {
+	env Env
+}
+
+func newLinuxSecurityCollector(env Env) (Collector, error) {
+	return &linuxSecurityCollector{env: env}, nil
+}
+
+func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
+	p := c.env.Paths
+
+	enforce, err := os.ReadFile(p.Sys("fs", "selinux", "enforce"))
+	enabled := err == nil
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		s.Source("selinuxfs", err)
+	}
+	s.Bool(selinuxEnabledDesc, enabled)
+	s.Bool(selinuxEnforcingDesc, enabled && strings.TrimSpace(string(enforce)) == "1")
+
+	loaded, err := selinuxModuleInstalled(p, *linuxSecBPFModule)
+	if s.Source("selinux_policy_store", err) {
+		s.Bool(selinuxBPFModuleDesc, loaded)
+	}
+
+	s.Bool(kernelBTFDesc, exists(p.Sys("kernel", "btf", "vmlinux")))
+
+	release, err := os.ReadFile(p.Proc("sys", "kernel", "osrelease"))
+	if s.Source("kernel_release", err) {
+		s.Bool(kernelHeadersDesc, kernelHeadersPresent(p, strings.TrimSpace(string(release))))
+	}
+
+	if len(*linuxSecKernelModules) > 0 {
+		modules, err := loadedKernelModules(p.Proc("modules"))
+		if s.Source("proc_modules", err) {
+			for _, m := range uniqueSorted(*linuxSecKernelModules) {
+				s.Bool(kernelModuleDesc, modules[m], m)
+			}
+		}
+	}
+
+	present, err := passwdHasUser(p.Root("/etc/passwd"), *linuxSecScanUser)
+	if s.Source("passwd", err) {
+		s.Bool(scanUserDesc, present)
+	}
+
+	running, err := processRunning(ctx, p, "auditd")
+	if s.Source("procfs_processes", err) {
+		s.Bool(auditdRunningDesc, running)
+	}
+
+	immutable, err := auditRulesImmutable(p)
+	if s.Source("audit_rules", err) {
+		s.Bool(auditImmutable, immutable)
+	}
+	return nil
+}
+
+// selinuxModuleInstalled looks the module up in the active policy store of the policy
+// type named in /etc/selinux/config, as semodule would, without running it (it needs
+// root and is slow). Two store layouts exist:
+//   - policycoreutils >= 2.4 (RHEL 7+): /var/lib/selinux/<type>/active/modules/<priority>/<name>/,
+//     disabled modules marked by /var/lib/selinux/<type>/active/modules/disabled/<name>;
+//   - older (RHEL 6): /etc/selinux/<type>/modules/active/modules/<name>.pp, disabled as <name>.pp.disabled.
+//
+// A host without /etc/selinux/config has no store: the module is reported absent.
+func selinuxModuleInstalled(p Paths, module string) (bool, error) {
+	policyType, err := selinuxPolicyType(p.Root("/etc/selinux/config"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	store := p.Root(filepath.Join("/var/lib/selinux", policyType, "active", "modules"))
+	if entries, err := os.ReadDir(store); err == nil {
+		if exists(filepath.Join(store, "disabled", module)) {
+			return false, nil
+		}
+		for _, e := range entries {
+			if !e.IsDir() || e.Name() == "disabled" {
+				continue
+			}
+			if exists(filepath.Join(store, e.Name(), module)) {
+				return true, nil
+			}
+		}
+		return false, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	legacy := p.Root(filepath.Join("/etc/selinux", policyType, "modules", "active", "modules"))
+	return exists(filepath.Join(legacy, module+".pp")), nil
+}
+
+func selinuxPolicyType(configPath string) (string, error) {
+	raw, err := os.ReadFile(configPath)
+	if err != nil {
+		return "", err
+	}
+	policyType := "targeted"
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if v, ok := strings.CutPrefix(line, "SELINUXTYPE="); ok {
+			v = strings.Trim(strings.TrimSpace(v), `"'`)
+			// The type names a directory: refuse anything that could climb out of it.
+			if v != "" && !strings.ContainsAny(v, `/\`) && v != "." && v != ".." {
+				policyType = v
+			}
+		}
+	}
+	return policyType, nil
+}
+
+// kernelHeadersPresent checks the places distributions install a kernel build tree:
+// /lib/modules/<release>/build (all, usually a link), /usr/src/kernels/<release>
+// (RHEL family) and /usr/src/linux-headers-<release> (Debian family).
+func kernelHeadersPresent(p Paths, release string) bool {
+	if release == "" || strings.ContainsAny(release, `/\`) {
+		return false
+	}
+	for _, dir := range []string{
+		filepath.Join("/lib/modules", release, "build"),
+		filepath.Join("/usr/src/kernels", release),
+		"/usr/src/linux-headers-" + release,
+	} {
+		if fi, err := os.Stat(p.Root(dir)); err == nil && fi.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
+func loadedKernelModules(path string) (map[string]bool, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if name, _, ok := strings.Cut(line, " "); ok && name != "" {
+			out[name] = true
+		}
+	}
+	return out, nil
+}
+
+func passwdHasUser(path, user string) (bool, error) {
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	prefix := user + ":"
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// processRunning scans <procfs>/<pid>/comm for an exact command name.
+func processRunning(ctx context.Context, p Paths, comm string) (bool, error) {
+	entries, err := os.ReadDir(p.Proc())
+	if err != nil {
+		return false, err
+	}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		name := e.Name()
+		if name == "" || name[0] < '0' || name[0] > '9' {
+			continue
+		}
+		raw, err := os.ReadFile(p.Proc(name, "comm"))
+		if err != nil {
+			continue // processes exit while we scan
+		}
+		if strings.TrimSpace(string(raw)) == comm {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// auditRulesImmutable reports whether the rules loaded at boot end with "-e 2". The
+// running state needs auditctl -s (root, netlink); the rules files tell the same for a
+// host that has booted with them, which is what blocks FIM until the next reboot.
+func auditRulesImmutable(p Paths) (bool, error) {
+	files := []string{p.Root("/etc/audit/audit.rules")}
+	more, err := filepath.Glob(p.Root("/etc/audit/rules.d/*.rules"))
+	if err != nil {
+		return false, err
+	}
+	files = append(files, more...)
+	immutable := false
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) >= 2 && fields[0] == "-e" {
+				immutable = fields[1] == "2"
+			}
+		}
+	}
+	return immutable, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+func uniqueSorted(in []string) []string {
+	seen := map[string]bool{}
+	out := make([]string, 0, len(in))
+	for _, v := range in {
+		if v != "" && !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,76 @@
+package collector
+
+import (
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Paths resolves the default locations of agent files and CLIs under --path.rootfs,
+// --path.procfs and --path.sysfs, so a fixture tree (with fake CLIs) can stand in for a
+// whole host. On Linux every default path goes through Root; on Windows the rootfs is
+// not applied to native paths.
+type Paths struct {
+	RootFS string
+	ProcFS string
+	SysFS  string
+	// GOOS is the operating system the paths are for; empty means runtime.GOOS.
+	GOOS string
+}
+
+func (p Paths) goos() string {
+	if p.GOOS != "" {
+		return p.GOOS
+	}
+	return runtime.GOOS
+}
+
+// Root resolves an absolute path of the monitored host.
+//
+// A Windows path such as `C:\Program Files\Cisco\AMP` on a non-Windows build resolves to
+// <rootfs>/C/Program Files/Cisco/AMP: that is how the Windows parsers run end to end on
+// Linux against fixture trees (--collector.cisco.platform=windows).
+func (p Paths) Root(path string) string {
+	if p.goos() == "windows" {
+		return path
+	}
+	if isWindowsPath(path) {
+		drive := strings.ToUpper(path[:1])
+		rest := strings.ReplaceAll(path[2:], `\`, "/")
+		path = "/" + drive + "/" + strings.TrimLeft(rest, "/")
+	}
+	return join(p.RootFS, path)
+}
+
+// Proc resolves a path under --path.procfs.
+func (p Paths) Proc(elem ...string) string {
+	return filepath.Join(append([]string{orDefault(p.ProcFS, "/proc")}, elem...)...)
+}
+
+// Sys resolves a path under --path.sysfs.
+func (p Paths) Sys(elem ...string) string {
+	return filepath.Join(append([]string{orDefault(p.SysFS, "/sys")}, elem...)...)
+}
+
+func join(root, path string) string {
+	if root == "" || root == "/" {
+		return filepath.Clean(path)
+	}
+	return filepath.Join(root, path)
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// isWindowsPath reports whether path looks like `C:\...` or `C:/...`.
+func isWindowsPath(path string) bool {
+	if len(path) < 3 || path[1] != ':' || (path[2] != '\\' && path[2] != '/') {
+		return false
+	}
+	c := path[0] | 0x20
+	return c >= 'a' && c <= 'z'
+}

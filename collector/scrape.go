@@ -1,0 +1,98 @@
+package collector
+
+import (
+	"sync"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+var (
+	sourceSuccessDesc = prometheus.NewDesc("secagent_source_success",
+		"1 if the source (one file, command or registry key) was read and parsed in this scrape, 0 if it failed; absent sources of an absent agent are not listed.",
+		[]string{"collector", "source"}, nil)
+	agentInstalledDesc = prometheus.NewDesc("secagent_agent_installed",
+		"1 if the agent is installed on this host, 0 if it is not.", []string{"agent"}, nil)
+)
+
+// Agent names: the closed set of the secagent_agent_installed{agent} label.
+const (
+	AgentMcAfee = "mcafee_agent"
+	AgentCisco  = "cisco_secure_endpoint"
+	AgentQualys = "qualys_cloud_agent"
+)
+
+// Scrape collects what one collector reports during one scrape. It is safe for
+// concurrent use, so a collector may read its sources in parallel.
+type Scrape struct {
+	collector string
+	mu        sync.Mutex
+	sealed    bool
+	metrics   []prometheus.Metric
+	sources   []prometheus.Metric
+	seen      map[string]bool
+}
+
+func newScrape(collector string) *Scrape {
+	return &Scrape{collector: collector, seen: map[string]bool{}}
+}
+
+// Collector is the name of the collector this scrape belongs to.
+func (s *Scrape) Collector() string { return s.collector }
+
+// Metric records a metric. After the deadline it is silently dropped.
+func (s *Scrape) Metric(m prometheus.Metric) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.sealed {
+		s.metrics = append(s.metrics, m)
+	}
+}
+
+// Gauge records a gauge; a descriptor/label mismatch is a programming error and
+// panics, which the framework turns into a failed collector.
+func (s *Scrape) Gauge(desc *prometheus.Desc, value float64, labels ...string) {
+	s.Metric(prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, value, labels...))
+}
+
+// Counter records a counter.
+func (s *Scrape) Counter(desc *prometheus.Desc, value float64, labels ...string) {
+	s.Metric(prometheus.MustNewConstMetric(desc, prometheus.CounterValue, value, labels...))
+}
+
+// Bool records a 0/1 gauge.
+func (s *Scrape) Bool(desc *prometheus.Desc, value bool, labels ...string) {
+	s.Gauge(desc, boolFloat(value), labels...)
+}
+
+// Source records whether one source was read: secagent_source_success{collector,source}.
+// It returns err == nil so call sites can branch on it. A source reported twice keeps
+// its first result (the first failure is the one worth seeing).
+func (s *Scrape) Source(name string, err error) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sealed || s.seen[name] {
+		return err == nil
+	}
+	s.seen[name] = true
+	s.sources = append(s.sources, prometheus.MustNewConstMetric(sourceSuccessDesc, prometheus.GaugeValue, boolFloat(err == nil), s.collector, name))
+	return err == nil
+}
+
+// AgentInstalled records secagent_agent_installed{agent}.
+func (s *Scrape) AgentInstalled(agent string, installed bool) {
+	s.Bool(agentInstalledDesc, installed, agent)
+}
+
+// seal stops recording and returns what was recorded.
+func (s *Scrape) seal() (metrics, sources []prometheus.Metric) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sealed = true
+	return s.metrics, s.sources
+}
+
+// NewDesc builds a descriptor for a collector metric. Metric names follow the product's
+// catalogue (docs/metrics.md) and carry their own prefixes (epo_, connector_, tetra_ ...).
+func NewDesc(name, help string, labels ...string) *prometheus.Desc {
+	return prometheus.NewDesc(name, help, labels, nil)
+}
