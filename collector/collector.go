@@ -263,7 +263,13 @@ func (s *Set) run(in *instance, timeout time.Duration, ch chan<- prometheus.Metr
 
 	// Once sealed, metrics the collector records late are dropped, so a collector that
 	// finishes after its deadline cannot write into a scrape that has moved on.
-	metrics, sources := scrape.seal()
+	result := scrape.seal()
+	if err == nil {
+		err = result.failures
+	}
+	for _, d := range result.degraded {
+		logger.Warn("source degraded", "err", d)
+	}
 	success := 1.0
 	if err != nil {
 		success = 0
@@ -278,11 +284,11 @@ func (s *Set) run(in *instance, timeout time.Duration, ch chan<- prometheus.Metr
 	if !timedOut {
 		// A timed-out collector's partial results would look like a healthy host with
 		// fewer series, so only a finished collector's metrics are forwarded.
-		for _, m := range metrics {
+		for _, m := range result.metrics {
 			ch <- m
 		}
 	}
-	for _, m := range sources {
+	for _, m := range result.sources {
 		ch <- m
 	}
 	ch <- prometheus.MustNewConstMetric(collectorSuccessDesc, prometheus.GaugeValue, success, in.name)

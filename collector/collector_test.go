@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	testValueDesc = NewDesc("test_value", "A test value.")
+	testValueDesc = NewDesc("test_value", "A test value.", "c")
 )
 
 type funcCollector func(ctx context.Context, s *Scrape) error
@@ -49,13 +49,21 @@ func gather(t *testing.T, set *Set, timeout time.Duration) string {
 func TestSetIsolatesFailuresPanicsAndTimeouts(t *testing.T) {
 	set := NewSetFrom(discardLogger(), map[string]Collector{
 		"good": funcCollector(func(ctx context.Context, s *Scrape) error {
-			s.Gauge(testValueDesc, 1)
+			s.Gauge(testValueDesc, 1, s.Collector())
 			s.Source("file", nil)
 			return nil
 		}),
 		"failing": funcCollector(func(ctx context.Context, s *Scrape) error {
-			s.Source("cli", errors.New("boom"))
 			return errors.New("boom")
+		}),
+		"brokensource": funcCollector(func(ctx context.Context, s *Scrape) error {
+			s.Source("cli", errors.New("exit status 1"))
+			s.Gauge(testValueDesc, 1, s.Collector())
+			return nil
+		}),
+		"degraded": funcCollector(func(ctx context.Context, s *Scrape) error {
+			s.SourceOptional("policy", errors.New("permission denied"))
+			return nil
 		}),
 		"panicking": funcCollector(func(ctx context.Context, s *Scrape) error {
 			var m map[string]int
@@ -64,7 +72,7 @@ func TestSetIsolatesFailuresPanicsAndTimeouts(t *testing.T) {
 		}),
 		"hanging": funcCollector(func(ctx context.Context, s *Scrape) error {
 			s.Source("slow", nil)
-			s.Gauge(testValueDesc, 1) // partial result: must not be exported
+			s.Gauge(testValueDesc, 1, s.Collector()) // partial result: must not be exported
 			time.Sleep(2 * time.Second)
 			return nil
 		}),
@@ -81,7 +89,10 @@ func TestSetIsolatesFailuresPanicsAndTimeouts(t *testing.T) {
 		"secagent_collector_success collector=hanging 0",
 		"secagent_collector_timeout collector=hanging 1",
 		"secagent_collector_timeout collector=panicking 0",
-		"secagent_source_success collector=failing source=cli 0",
+		"secagent_collector_success collector=brokensource 0",
+		"secagent_collector_success collector=degraded 1",
+		"secagent_source_success collector=brokensource source=cli 0",
+		"secagent_source_success collector=degraded source=policy 0",
 		"secagent_source_success collector=good source=file 1",
 		"secagent_source_success collector=hanging source=slow 1",
 	} {
@@ -89,8 +100,8 @@ func TestSetIsolatesFailuresPanicsAndTimeouts(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", want, out)
 		}
 	}
-	if n := strings.Count(out, "test_value "); n != 1 {
-		t.Errorf("want test_value only from the good collector, got %d series:\n%s", n, out)
+	if n := strings.Count(out, "test_value "); n != 2 {
+		t.Errorf("want test_value from the good collector and the one with a broken source, got %d series:\n%s", n, out)
 	}
 }
 

@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,6 +32,8 @@ type Scrape struct {
 	metrics   []prometheus.Metric
 	sources   []prometheus.Metric
 	seen      map[string]bool
+	failures  []error
+	degraded  []error
 }
 
 func newScrape(collector string) *Scrape {
@@ -65,9 +69,21 @@ func (s *Scrape) Bool(desc *prometheus.Desc, value bool, labels ...string) {
 }
 
 // Source records whether one source was read: secagent_source_success{collector,source}.
-// It returns err == nil so call sites can branch on it. A source reported twice keeps
-// its first result (the first failure is the one worth seeing).
+// A failed source also fails the collector for this scrape (secagent_collector_success 0)
+// and its error is logged. It returns err == nil so call sites can branch on it. A source
+// reported twice keeps its first result (the first failure is the one worth seeing).
 func (s *Scrape) Source(name string, err error) bool {
+	return s.source(name, err, false)
+}
+
+// SourceOptional is Source for a source whose failure degrades what the collector can
+// say without making the collector fail, such as a file the vendor makes unreadable
+// without administrator rights. The failure is still exported and logged (at warning).
+func (s *Scrape) SourceOptional(name string, err error) bool {
+	return s.source(name, err, true)
+}
+
+func (s *Scrape) source(name string, err error, optional bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sealed || s.seen[name] {
@@ -75,6 +91,14 @@ func (s *Scrape) Source(name string, err error) bool {
 	}
 	s.seen[name] = true
 	s.sources = append(s.sources, prometheus.MustNewConstMetric(sourceSuccessDesc, prometheus.GaugeValue, boolFloat(err == nil), s.collector, name))
+	if err != nil {
+		wrapped := fmt.Errorf("source %s: %w", name, err)
+		if optional {
+			s.degraded = append(s.degraded, wrapped)
+		} else {
+			s.failures = append(s.failures, wrapped)
+		}
+	}
 	return err == nil
 }
 
@@ -83,12 +107,19 @@ func (s *Scrape) AgentInstalled(agent string, installed bool) {
 	s.Bool(agentInstalledDesc, installed, agent)
 }
 
+// sealed is what one collector recorded in one scrape.
+type sealedScrape struct {
+	metrics, sources []prometheus.Metric
+	failures         error
+	degraded         []error
+}
+
 // seal stops recording and returns what was recorded.
-func (s *Scrape) seal() (metrics, sources []prometheus.Metric) {
+func (s *Scrape) seal() sealedScrape {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sealed = true
-	return s.metrics, s.sources
+	return sealedScrape{metrics: s.metrics, sources: s.sources, failures: errors.Join(s.failures...), degraded: s.degraded}
 }
 
 // NewDesc builds a descriptor for a collector metric. Metric names follow the product's

@@ -1,0 +1,167 @@
+//go:build !windows
+
+package collector
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func writeScript(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestRunnerKillsHungCommandAndItsChildren(t *testing.T) {
+	dir := t.TempDir()
+	pidFile := filepath.Join(dir, "child.pid")
+	// The script starts a grandchild that would outlive a plain kill of the direct child.
+	script := writeScript(t, dir, "hang", "sleep 300 &\necho $! > "+pidFile+"\necho started\nwait")
+	r := &Runner{Timeout: 300 * time.Millisecond}
+	start := time.Now()
+	res, err := r.Run(context.Background(), script)
+	elapsed := time.Since(start)
+	var ce *CommandError
+	if !errors.As(err, &ce) || !ce.TimedOut {
+		t.Fatalf("want a timeout CommandError, got %v", err)
+	}
+	if elapsed > 2*time.Second {
+		t.Fatalf("Run returned after %s; the kill did not take", elapsed)
+	}
+	if !strings.Contains(string(res.Stdout), "started") {
+		t.Errorf("output before the kill was lost: %q", res.Stdout)
+	}
+	raw, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("grandchild %d still alive after the timeout", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestRunnerCapsOutput(t *testing.T) {
+	dir := t.TempDir()
+	script := writeScript(t, dir, "chatty", "head -c 1000000 /dev/zero")
+	r := &Runner{Timeout: 5 * time.Second, MaxOutput: 1000}
+	res, err := r.Run(context.Background(), script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Stdout) != 1000 || !res.Truncated {
+		t.Fatalf("got %d bytes, truncated=%v; want 1000, true", len(res.Stdout), res.Truncated)
+	}
+}
+
+func TestRunnerRefusesRelativeMissingAndDirectories(t *testing.T) {
+	r := &Runner{Timeout: time.Second}
+	if _, err := r.Run(context.Background(), "cmdagent", "-i"); err == nil || !strings.Contains(err.Error(), "not an absolute path") {
+		t.Errorf("relative path: %v", err)
+	}
+	if _, err := r.Run(context.Background(), "/nonexistent/cmdagent", "-i"); !errors.Is(err, ErrCommandNotFound) {
+		t.Errorf("missing command: %v", err)
+	}
+	if _, err := r.Run(context.Background(), t.TempDir()); err == nil {
+		t.Errorf("directory: no error")
+	}
+}
+
+func TestRunnerPassesArgumentsVerbatimWithoutShell(t *testing.T) {
+	dir := t.TempDir()
+	script := writeScript(t, dir, "echoargs", `for a in "$@"; do printf '[%s]' "$a"; done`)
+	r := &Runner{Timeout: 5 * time.Second}
+	res, err := r.Run(context.Background(), script, "-i", "$(touch pwned); `id`", "a b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(res.Stdout), "[-i][$(touch pwned); `id`][a b]"; got != want {
+		t.Fatalf("args = %q, want %q", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+		t.Fatal("an argument was interpreted by a shell")
+	}
+}
+
+func TestRunnerReportsExitStatusWithOutput(t *testing.T) {
+	dir := t.TempDir()
+	script := writeScript(t, dir, "degraded", "echo 'Status: Disconnected'\necho 'daemon down' >&2\nexit 3")
+	r := &Runner{Timeout: 5 * time.Second}
+	res, err := r.Run(context.Background(), script)
+	var ce *CommandError
+	if !errors.As(err, &ce) || ce.ExitCode != 3 || ce.Stderr != "daemon down" {
+		t.Fatalf("err = %#v", err)
+	}
+	if !strings.Contains(string(res.Stdout), "Disconnected") {
+		t.Fatalf("stdout lost: %q", res.Stdout)
+	}
+	if strings.Contains(ce.Error(), dir) {
+		t.Errorf("error message leaks the full path: %s", ce.Error())
+	}
+}
+
+func TestRunnerDoesNotLeakEnvironment(t *testing.T) {
+	t.Setenv("HTTPS_PROXY", "http://user:secret@proxy:8080")
+	dir := t.TempDir()
+	script := writeScript(t, dir, "env", "env")
+	res, err := (&Runner{Timeout: 5 * time.Second}).Run(context.Background(), script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(res.Stdout), "secret") {
+		t.Fatalf("child saw the exporter's environment: %s", res.Stdout)
+	}
+}
+
+// A collector whose CLI hangs: the scrape deadline (shorter than the command timeout)
+// kills the CLI, the scrape answers in time, and the collector reports failure.
+func TestHungCLIIsKilledAtTheScrapeDeadline(t *testing.T) {
+	dir := t.TempDir()
+	script := writeScript(t, dir, "cmdagent", "exec sleep 300")
+	runner := &Runner{Timeout: 30 * time.Second}
+	var cliErr error
+	done := make(chan struct{})
+	set := NewSetFrom(discardLogger(), map[string]Collector{
+		"cli": funcCollector(func(ctx context.Context, s *Scrape) error {
+			defer close(done)
+			_, cliErr = runner.Run(ctx, script, "-i")
+			s.Source("cmdagent", cliErr)
+			return nil
+		}),
+	})
+	start := time.Now()
+	out := gather(t, set, 300*time.Millisecond)
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Fatalf("scrape took %s", elapsed)
+	}
+	if !strings.Contains(out, "secagent_collector_success collector=cli 0") || !strings.Contains(out, "secagent_collector_timeout collector=cli 1") {
+		t.Fatalf("want failure and timeout:\n%s", out)
+	}
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the hung CLI was not killed")
+	}
+	var ce *CommandError
+	if !errors.As(cliErr, &ce) || !ce.TimedOut {
+		t.Fatalf("cli error = %v, want a timeout", cliErr)
+	}
+}
