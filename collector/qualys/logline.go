@@ -51,6 +51,9 @@ type LogLine struct {
 	Payload string
 }
 
+// utcZone serves the common "+0000" without allocating a zone per line.
+var utcZone = time.FixedZone("", 0)
+
 // tsLen is len("2006-01-02 15:04:05.000").
 const tsLen = 23
 
@@ -85,7 +88,10 @@ func ParseLogLine(line string, loc *time.Location) (LogLine, bool) {
 		if rest[1] == '-' {
 			offset = -offset
 		}
-		zone = time.FixedZone("", offset)
+		zone = utcZone
+		if offset != 0 {
+			zone = time.FixedZone("", offset)
+		}
 		l.ZoneWritten = true
 		rest = rest[6:]
 	}
