@@ -53,11 +53,12 @@ type AgentLine struct {
 }
 
 // ParseAgentLine parses one line of an MA 5.x or MA 4.x agent log, auto-detecting the layout.
-// Timestamps carry no zone, so they are read as wall time in loc (nil means UTC). It returns
-// false for continuation lines (trace bodies, blank lines), which belong to the previous record.
+// Timestamps carry no zone, so they are read as wall time in loc (nil means time.Local). It
+// returns false for continuation lines (trace bodies, blank lines), which belong to the
+// previous record.
 func ParseAgentLine(line string, loc *time.Location) (AgentLine, bool) {
 	if loc == nil {
-		loc = time.UTC
+		loc = time.Local
 	}
 	return parseAgentLine(line, loc)
 }

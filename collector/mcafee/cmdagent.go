@@ -82,7 +82,8 @@ const missingPrefix = "Failed to get value of "
 
 // ParseCmdAgentInfo parses `cmdagent -i` by key, never by position: the 5.5.1 sample has a
 // "Failed to get value of" line in place of a key, empty values, values with colons
-// (C:\ProgramData\...) and a second "Component:" block with the custom properties.
+// (C:\ProgramData\...) and a second "Component:" block with the custom properties. Times are
+// wall time read in loc (nil means time.Local). It fails only when no known key is present.
 func ParseCmdAgentInfo(out []byte, loc *time.Location) (CmdAgentInfo, error) {
 	if loc == nil {
 		loc = time.Local

@@ -50,10 +50,10 @@ type ServerLine struct {
 }
 
 // ParseServerLine parses one ePO server log line, reading its zone-less timestamp in loc
-// (nil means UTC). The KB shows yyyyMMddHHmmss; a dashed timestamp is accepted too [?].
+// (nil means time.Local). The KB shows yyyyMMddHHmmss; a dashed timestamp is accepted too [?].
 func ParseServerLine(line string, loc *time.Location) (ServerLine, bool) {
 	if loc == nil {
-		loc = time.UTC
+		loc = time.Local
 	}
 	s := trimLogLine(line)
 	w, rest, ok := cutCompactTimestamp(s)

@@ -44,7 +44,7 @@ func TestParseServerLine(t *testing.T) {
 		},
 	}
 	for _, tc := range cases {
-		got, ok := ParseServerLine(tc.line, nil)
+		got, ok := ParseServerLine(tc.line, time.UTC)
 		if !ok {
 			t.Errorf("ParseServerLine(%q) rejected", tc.line)
 			continue
@@ -55,7 +55,7 @@ func TestParseServerLine(t *testing.T) {
 	}
 	for _, line := range []string{"", "2009010101010 E #1 m x", "20091301010101 E #1 m x", "20090101010101E #1 m x",
 		"20090101010101 E 7148 m x", "   at com.mcafee.orion.core.Foo(Foo.java:12)"} {
-		if got, ok := ParseServerLine(line, nil); ok {
+		if got, ok := ParseServerLine(line, time.UTC); ok {
 			t.Errorf("ParseServerLine(%q) = %+v, want rejection", line, got)
 		}
 	}
