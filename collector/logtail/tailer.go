@@ -1,6 +1,7 @@
 package logtail
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -174,7 +175,8 @@ type openLog struct {
 	modTime time.Time
 	head    []byte
 	state   *fileState
-	sync    bool // started inside a line (backfill): discard up to the first newline
+	sync    bool     // started inside a line (backfill): discard up to the first newline
+	copyOf  *openLog // this file is a copy being made of copyOf
 }
 
 // Poll reads every complete record appended since the last Poll (or the bounded backfill on first
@@ -210,13 +212,16 @@ func (t *Tailer) Poll(ctx context.Context, handle func(Record)) error {
 		}
 		return strings.Compare(a.path, b.path)
 	})
-	logs = slices.CompactFunc(logs, func(kept, dup *openLog) bool {
-		if kept.id == dup.id {
-			dup.f.Close()
-			return true
+	unique := logs[:0]
+	for i, l := range logs {
+		if i > 0 && l.id == unique[len(unique)-1].id {
+			l.f.Close()
+			continue
 		}
-		return false
-	})
+		unique = append(unique, l)
+	}
+	clear(logs[len(unique):])
+	logs = unique
 	t.filesSeen.Store(int64(len(logs)))
 
 	t.resolve(logs)
@@ -244,8 +249,16 @@ func (t *Tailer) Poll(ctx context.Context, handle func(Record)) error {
 			errs = append(errs, err)
 			break
 		}
+		if l.copyOf != nil {
+			continue
+		}
 		if err := t.readLog(ctx, l, handle); err != nil {
 			errs = append(errs, err)
+		}
+	}
+	for _, l := range logs {
+		if l.copyOf != nil {
+			parkCopy(l)
 		}
 	}
 	t.known = true
@@ -324,21 +337,33 @@ func headMatches(fs *fileState, l *openLog) bool {
 //
 //	same identity, same head, size >= offset   -> continue (rename rotation keeps the inode)
 //	same identity, other head or size < offset -> truncated or replaced in place: start at 0
-//	new identity, head of a known file         -> copy (copy-truncate, replace-by-copy): inherit the offset
+//	new identity, head of a vanished or reset  -> copy (copy-truncate, replace-by-copy):
+//	  file                                        inherit its offset
+//	new identity, head of a file still present -> copy in progress (copy-truncate before the
+//	                                              truncate): its lines are read from the original,
+//	                                              the copy is parked at the original's offset
 //	new identity otherwise                     -> new file: from 0, or the bounded tail on first start
+//
+// A file whose head is still too short to be recognised keeps being matched as if new, so
+// a copy that was empty when first seen is not read again from its start.
 func (t *Tailer) resolve(logs []*openLog) {
 	byID := make(map[fileIdentity]*fileState, len(t.files))
 	for _, fs := range t.files {
 		byID[fs.ID] = fs
 	}
-	claimed := make(map[*fileState]bool, len(t.files))
+	claimed := make(map[*fileState]*openLog, len(t.files))
+	youngOwn := make(map[*openLog]*fileState)
 	for _, l := range logs {
 		fs := byID[l.id]
 		if fs == nil {
 			continue
 		}
 		if headMatches(fs, l) && l.size >= fs.Offset {
-			claimed[fs] = true
+			if fs.HeadLen < minHeadForCopy && fs.Offset <= int64(fs.HeadLen) {
+				youngOwn[l] = fs
+				continue
+			}
+			claimed[fs] = l
 			l.state = fs
 			continue
 		}
@@ -350,12 +375,21 @@ func (t *Tailer) resolve(logs []*openLog) {
 			continue
 		}
 		for _, fs := range t.files {
-			if claimed[fs] || fs.HeadLen < minHeadForCopy || l.size < fs.Offset || !headMatches(fs, l) {
+			if fs == youngOwn[l] || fs.HeadLen < minHeadForCopy || l.size < fs.Offset || !headMatches(fs, l) {
 				continue
 			}
-			claimed[fs] = true
+			if orig, ok := claimed[fs]; ok {
+				if orig != nil {
+					l.copyOf = orig
+					l.state = &fileState{}
+					t.logger.Debug("log copy in progress; its lines are read from the original", "source", t.src.Name,
+						"file", filepath.Base(l.path), "from", filepath.Base(orig.path))
+					break
+				}
+				continue // already inherited by another copy
+			}
+			claimed[fs] = nil
 			inherited := *fs
-			inherited.ID, inherited.Path, inherited.Missing = l.id, l.path, 0
 			l.state = &inherited
 			t.logger.Debug("log copied or replaced by a copy; continuing at the saved offset", "source", t.src.Name,
 				"file", filepath.Base(l.path), "from", filepath.Base(fs.Path), "offset", fs.Offset)
@@ -364,7 +398,27 @@ func (t *Tailer) resolve(logs []*openLog) {
 		if l.state != nil {
 			continue
 		}
-		fs := &fileState{ID: l.id, Path: l.path}
+		// Two files starting from scratch in this Poll with the same head are the original
+		// and a copy the rotator is still making (their state was too young to tell).
+		for _, o := range logs {
+			if o == l || o.copyOf != nil || (o.state == nil && youngOwn[o] == nil) || !sameHead(l.head, o.head) {
+				continue
+			}
+			l.copyOf = o
+			l.state = &fileState{}
+			t.logger.Debug("log copy in progress; its lines are read from the original", "source", t.src.Name,
+				"file", filepath.Base(l.path), "from", filepath.Base(o.path))
+			break
+		}
+		if l.state != nil {
+			continue
+		}
+		if fs := youngOwn[l]; fs != nil {
+			claimed[fs] = l
+			l.state = fs
+			continue
+		}
+		fs := &fileState{}
 		if !t.known || l.size > t.src.BackfillBytes {
 			if !t.known {
 				t.logger.Debug("first start: reading the tail of the log", "source", t.src.Name,
@@ -391,8 +445,17 @@ func (t *Tailer) resolve(logs []*openLog) {
 		next = append(next, l.state)
 	}
 	for _, fs := range t.files {
-		if claimed[fs] || seen[fs.ID] {
+		if _, ok := claimed[fs]; ok {
 			continue
+		}
+		if seen[fs.ID] {
+			// Truncated or replaced in place: the identity now belongs to the new
+			// content, but the old head and offset are kept a while for a copy that
+			// shows up in a later Poll (the glob may have run before the copy existed).
+			if fs.HeadLen < minHeadForCopy {
+				continue
+			}
+			fs.ID = fileIdentity{}
 		}
 		fs.Missing++
 		if fs.Missing < forgetAfterPolls {
@@ -400,6 +463,22 @@ func (t *Tailer) resolve(logs []*openLog) {
 		}
 	}
 	t.files = next
+}
+
+// sameHead reports whether one head is a prefix of the other, long enough to be trusted.
+func sameHead(a, b []byte) bool {
+	n := min(len(a), len(b))
+	return n >= minHeadForCopy && bytes.Equal(a[:n], b[:n])
+}
+
+// parkCopy positions a copy-in-progress at the offset its original reached.
+func parkCopy(l *openLog) {
+	orig := l.copyOf.state
+	l.state.Offset = orig.Offset
+	l.state.Encoding = orig.Encoding
+	l.state.SkipLine = orig.SkipLine
+	l.state.HeadLen = len(l.head)
+	l.state.HeadHash = hashHead(l.head)
 }
 
 // readLog delivers the complete records of l past its offset and advances the offset.
@@ -412,8 +491,10 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 			fs.Encoding = detectEncoding(l.head)
 		}
 	}
-	fs.HeadLen = len(l.head)
-	fs.HeadHash = hashHead(l.head)
+	defer func() {
+		fs.HeadLen = len(l.head)
+		fs.HeadHash = hashHead(l.head)
+	}()
 	enc := fs.Encoding
 	unit := int64(codeUnit(enc))
 	if fs.Offset == 0 {
@@ -467,11 +548,18 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 		}
 		want := min(int64(len(buf)-n), l.size-readAt)
 		k, err := l.f.ReadAt(buf[n:n+int(want)], readAt)
-		n += k
-		readAt += int64(k)
 		if err != nil && err != io.EOF {
 			readErr = fmt.Errorf("source %s: read %s: %w", t.src.Name, file, err)
 		}
+		if k > 0 && !t.sameContent(l, buf[n:n+k], readAt) {
+			// Truncated (and perhaps refilled) since it was opened: these bytes may be
+			// the new content at the old offset. Deliver nothing more; the next Poll sees
+			// the new head and starts the file again, and a copy takes the old offset.
+			t.logger.Debug("log changed while being read", "source", t.src.Name, "file", file)
+			k = 0
+		}
+		n += k
+		readAt += int64(k)
 		start := 0
 		for {
 			i := indexNewline(buf[start:n], enc)
@@ -512,6 +600,30 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 	}
 	fs.Encoding = enc
 	return readErr
+}
+
+// sameContent re-reads the head after a chunk was read: if it no longer starts with
+// the head seen at open, or disagrees with the chunk where they overlap, the file was
+// truncated or rewritten under the reader. On success the head is extended, so a file
+// first seen nearly empty gets the fingerprint of the content actually delivered.
+func (t *Tailer) sameContent(l *openLog, chunk []byte, chunkAt int64) bool {
+	end := chunkAt + int64(len(chunk))
+	head := make([]byte, min(end, headBytes))
+	k, err := l.f.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return false
+	}
+	head = head[:k]
+	if !bytes.HasPrefix(head, l.head) {
+		return false
+	}
+	if lo, hi := chunkAt, min(end, int64(len(head))); lo < hi {
+		if !bytes.Equal(head[lo:hi], chunk[:hi-lo]) {
+			return false
+		}
+	}
+	l.head = head
+	return true
 }
 
 // deliver hands a line to handle, joining continuation lines to their record.
