@@ -29,3 +29,18 @@ func TestParseGlobalXML(t *testing.T) {
 		})
 	}
 }
+
+func FuzzParseGlobalXML(f *testing.F) {
+	b, err := os.ReadFile("testdata/global.xml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte(`<config><x><version>1.2.3</version></x></config>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		g, err := ParseGlobalXML(b)
+		if err == nil && g.Version != "" && !connectorVersionText.MatchString(g.Version) {
+			t.Fatalf("version %q is not version-shaped", g.Version)
+		}
+	})
+}

@@ -80,7 +80,7 @@ var ErrNotJSON = errors.New("output is not a JSON object")
 // numbers or strings; numbers may be strings; timestamps may be Unix seconds or
 // milliseconds (number or string) or RFC 3339 text.
 func ParsePosture(out []byte) (Posture, error) {
-	body, err := decodeXMLText(out) // same BOM / UTF-16 sniffing as for the XML files
+	body, err := decodeBOMText(out) // same BOM / UTF-16 sniffing as for the XML files
 	if err != nil {
 		return Posture{}, fmt.Errorf("posture: %w: %s", ErrNotJSON, snippet(out))
 	}

@@ -81,10 +81,10 @@ func (n *xmlNode) find(parent, name string) *xmlNode {
 	return nil
 }
 
-// decodeXMLText turns the bytes of a connector XML file into UTF-8. The files are
+// decodeBOMText turns the bytes of a connector XML file into UTF-8. The files are
 // rewritten by the service and their encoding on disk is not documented (research
 // A.4: "tolerate BOM and UTF-8/UTF-16"), so BOMs and BOM-less UTF-16 are detected here.
-func decodeXMLText(b []byte) ([]byte, error) {
+func decodeBOMText(b []byte) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
 		return b[3:], nil
@@ -110,10 +110,10 @@ func decodeUTF16(b []byte, e unicode.Endianness, bom unicode.BOMPolicy) ([]byte,
 var errNotXML = errors.New("no XML root element")
 
 // parseXMLTree reads a whole XML document into an xmlNode tree and returns its root.
-// The input has already been transcoded by decodeXMLText, so a declared UTF-16
+// The input has already been transcoded by decodeBOMText, so a declared UTF-16
 // encoding is passed through; other declared charsets are decoded by name.
 func parseXMLTree(b []byte) (*xmlNode, error) {
-	text, err := decodeXMLText(b)
+	text, err := decodeBOMText(b)
 	if err != nil {
 		return nil, err
 	}
