@@ -1,0 +1,95 @@
+package cisco
+
+import (
+	"sort"
+	"strings"
+)
+
+// NewestVersionDir picks the connector's version directory among the entries of the
+// install root. Old version directories remain after upgrades (research A.1: a 7.4.1
+// host still had 7.3.15), so the newest one that holds sfc.exe wins, as in the
+// vendor's health checker. Names are dotted numbers, X.Y.Z before 7.4 and X.Y.Z.BUILD
+// after; they are compared component by component as numbers, so 7.10 > 7.9.1 > 7.9.
+// hasSFC is asked only about candidates, newest first; nil accepts every candidate.
+func NewestVersionDir(names []string, hasSFC func(name string) bool) (string, bool) {
+	var candidates []string
+	for _, n := range names {
+		if isVersionDirName(n) {
+			candidates = append(candidates, n)
+		}
+	}
+	sort.SliceStable(candidates, func(i, j int) bool {
+		return CompareVersions(candidates[i], candidates[j]) > 0
+	})
+	for _, c := range candidates {
+		if hasSFC == nil || hasSFC(c) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// isVersionDirName accepts 2 to 4 dot-separated decimal components.
+func isVersionDirName(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) < 2 || len(parts) > 4 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || len(p) > 18 {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if p[i] < '0' || p[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// CompareVersions compares dotted decimal versions numerically per component and
+// returns -1, 0 or +1. A missing component sorts before any present one (7.9 < 7.9.0 <
+// 7.9.1), which keeps the order total. Non-numeric components compare as text.
+func CompareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if c := compareNumeric(pa[i], pb[i]); c != 0 {
+			return c
+		}
+	}
+	switch {
+	case len(pa) < len(pb):
+		return -1
+	case len(pa) > len(pb):
+		return 1
+	}
+	return 0
+}
+
+// compareNumeric compares digit strings of any length without overflow.
+func compareNumeric(a, b string) int {
+	if !allDigits(a) || !allDigits(b) {
+		return strings.Compare(a, b)
+	}
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
