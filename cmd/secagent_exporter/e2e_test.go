@@ -167,9 +167,14 @@ func scenarioArgs(t testing.TB, path, fixtures, state string) []string {
 	}
 	args := []string{
 		"--web.disable-exporter-metrics",
-		"--testing.time=" + pinnedTime,
-		"--collector.timezone=UTC",
 		"--state.dir=" + state,
+	}
+	// A scenario may pin its own clock or time zone; otherwise the shared ones apply.
+	if !strings.Contains(string(raw), "--testing.time") {
+		args = append(args, "--testing.time="+pinnedTime)
+	}
+	if !strings.Contains(string(raw), "--collector.timezone") {
+		args = append(args, "--collector.timezone=UTC")
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
 		line = strings.TrimSpace(line)
