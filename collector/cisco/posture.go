@@ -86,6 +86,11 @@ func ParsePosture(out []byte) (Posture, error) {
 	}
 	obj, ok := firstJSONObject(body)
 	if !ok {
+		if t := bytes.TrimSpace(body); len(t) > 0 && t[0] == '{' {
+			// A truncated or malformed posture is connector data, which may hold
+			// anything a later release adds: its size is quoted, never its content.
+			return Posture{}, fmt.Errorf("posture: %w: malformed JSON object (%d bytes)", ErrNotJSON, len(body))
+		}
 		return Posture{}, fmt.Errorf("posture: %w: %s", ErrNotJSON, snippet(out))
 	}
 	var p Posture

@@ -138,6 +138,20 @@ func TestParsePostureRejectsNonJSON(t *testing.T) {
 	}
 }
 
+// A malformed posture is connector data and may carry anything (a token a later
+// release adds): the error gives its size, not its content. Plain text is quoted, since
+// "Access is denied." is what an operator needs to see.
+func TestParsePostureErrorQuotesTextNotJSON(t *testing.T) {
+	_, err := ParsePosture([]byte(`{"install_token":"tok-123456","connected":tr`))
+	if !errors.Is(err, ErrNotJSON) || strings.Contains(err.Error(), "tok-123456") {
+		t.Errorf("malformed JSON: err = %v", err)
+	}
+	_, err = ParsePosture([]byte("Access is denied.\r\n"))
+	if err == nil || !strings.Contains(err.Error(), "Access is denied.") {
+		t.Errorf("text output: err = %v, want the text quoted", err)
+	}
+}
+
 func FuzzParsePosture(f *testing.F) {
 	seed, err := os.ReadFile("testdata/posture_seed002.json")
 	if err != nil {
