@@ -372,7 +372,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 	s.AgentInstalled(AgentCisco, true)
 
-	running, err := procCommRunning(ctx, p, ciscoDaemonComm)
+	running, err := processRunning(ctx, p, ciscoDaemonComm)
 	if s.Source("procfs_processes", err) {
 		s.Bool(ciscoRunningDesc, running)
 	}
@@ -526,31 +526,6 @@ func readParsed[T any](path string, parse func([]byte) (T, error)) (T, error) {
 		return zero, fmt.Errorf("%s: larger than %d bytes", filepath.Base(path), maxConnectorFileBytes)
 	}
 	return parse(b)
-}
-
-// procCommRunning scans <procfs>/<pid>/comm for an exact command name.
-func procCommRunning(ctx context.Context, p Paths, comm string) (bool, error) {
-	entries, err := os.ReadDir(p.Proc())
-	if err != nil {
-		return false, err
-	}
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return false, err
-		}
-		name := e.Name()
-		if name == "" || name[0] < '0' || name[0] > '9' {
-			continue
-		}
-		raw, err := os.ReadFile(p.Proc(name, "comm"))
-		if err != nil {
-			continue // the process exited while we scanned
-		}
-		if strings.TrimSpace(string(raw)) == comm {
-			return true, nil
-		}
-	}
-	return false, nil
 }
 
 func pathExists(path string) bool {

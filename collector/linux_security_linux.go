@@ -211,31 +211,6 @@ func passwdHasUser(path, user string) (bool, error) {
 	return false, nil
 }
 
-// processRunning scans <procfs>/<pid>/comm for an exact command name.
-func processRunning(ctx context.Context, p Paths, comm string) (bool, error) {
-	entries, err := os.ReadDir(p.Proc())
-	if err != nil {
-		return false, err
-	}
-	for _, e := range entries {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		name := e.Name()
-		if name == "" || name[0] < '0' || name[0] > '9' {
-			continue
-		}
-		raw, err := os.ReadFile(p.Proc(name, "comm"))
-		if err != nil {
-			continue // processes exit while we scan
-		}
-		if strings.TrimSpace(string(raw)) == comm {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 // auditRulesImmutable reports whether the rules loaded at boot end with "-e 2". The
 // running state needs auditctl -s (root, netlink); the rules files tell the same for a
 // host that has booted with them, which is what blocks FIM until the next reboot.
