@@ -125,7 +125,7 @@ func TestScenarioSequenceRejected(t *testing.T) {
 }
 
 func TestScenarioEPOServerSequenceErrors(t *testing.T) {
-	path := filepath.Join(hostsDir, "epo-server-sequence-errors/Program Files/McAfee/ePolicy Orchestrator/DB/Logs/Server.log")
+	path := filepath.Join(hostsDir, "epo-server-sequence-errors/C/Program Files/McAfee/ePolicy Orchestrator/DB/Logs/Server.log")
 	w := NewSequenceErrorWindow(24*time.Hour, 0)
 	for _, line := range readLines(t, path) {
 		l, ok := ParseServerLine(line, time.UTC)

@@ -88,6 +88,21 @@ func ParseServerLine(line string, loc *time.Location) (ServerLine, bool) {
 	return sl, true
 }
 
+// IsServerRecordStart reports whether line starts an ePO server log record; the log engine
+// glues every other line (stack traces) to the record before it.
+func IsServerRecordStart(line string) bool {
+	s := trimLogLine(line)
+	_, rest, ok := cutCompactTimestamp(s)
+	if !ok {
+		if _, rest, ok = cutDashedTimestamp(s); !ok {
+			return false
+		}
+	}
+	body := trimBlankLeft(rest)
+	var al AgentLine
+	return len(body) < len(rest) && parseMA4Body(body, &al)
+}
+
 // Defaults for SequenceErrorWindow: the SPEC's 24 h window and a GUID cap that bounds
 // memory on an ePO server with a flood of cloned agents.
 const (

@@ -49,6 +49,9 @@ func TestParseServerLine(t *testing.T) {
 			t.Errorf("ParseServerLine(%q) rejected", tc.line)
 			continue
 		}
+		if !IsServerRecordStart(tc.line) {
+			t.Errorf("IsServerRecordStart(%q) = false", tc.line)
+		}
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("ParseServerLine(%q)\n got  %+v\n want %+v", tc.line, got, tc.want)
 		}
@@ -57,6 +60,9 @@ func TestParseServerLine(t *testing.T) {
 		"20090101010101 E 7148 m x", "   at com.mcafee.orion.core.Foo(Foo.java:12)"} {
 		if got, ok := ParseServerLine(line, time.UTC); ok {
 			t.Errorf("ParseServerLine(%q) = %+v, want rejection", line, got)
+		}
+		if IsServerRecordStart(line) {
+			t.Errorf("IsServerRecordStart(%q) = true, want a continuation line", line)
 		}
 	}
 }
@@ -207,6 +213,9 @@ func FuzzParseServerLine(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, line string) {
 		l, ok := ParseServerLine(line, tokyo)
+		if ok != IsServerRecordStart(line) {
+			t.Fatalf("ParseServerLine ok=%v but IsServerRecordStart disagrees on %q", ok, line)
+		}
 		if !ok {
 			return
 		}

@@ -1,0 +1,540 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+)
+
+// The mcafee collector reports the McAfee / Trellix Agent on this host: what `cmdagent -i`
+// says (version, GUID, managed mode, last ASCI and policy times) and what the agent service
+// logs tell about each agent-to-server communication (ASCI): its outcome, the key update
+// an MA 4.5 -> 4.6/4.8 upgrade needs (seed 000), the sequence refusal of a restored or
+// cloned agent (seed 001 / KB60776), and service restarts.
+var (
+	mcafeeCmdAgentFlag = kingpin.Flag("collector.mcafee.cmdagent",
+		`Path of cmdagent. Default: /opt/McAfee/agent/bin/cmdagent, then the MA 4.x /opt/McAfee/cma/bin/cmdagent (under --path.rootfs); C:\Program Files\McAfee\Agent\cmdagent.exe on Windows. Only "cmdagent -i" is ever run.`).
+		Default("").String()
+	mcafeeLogDirFlag = kingpin.Flag("collector.mcafee.log-dir",
+		`Directory of the agent logs (masvc_*.log, macmnsvc_*.log, MA 4.x Agent_*.log or the Linux MA 4.x file "log"). Default: cmdagent's LogLocation plus /var/McAfee/agent/logs and /opt/McAfee/cma/scratch/etc; C:\ProgramData\McAfee\Agent\logs and C:\ProgramData\McAfee\Common Framework\DB on Windows.`).
+		Default("").String()
+	mcafeeLogEncodingFlag = kingpin.Flag("collector.mcafee.log-encoding",
+		"Encoding of the agent logs: auto (BOM, UTF-16LE, UTF-8, then Shift_JIS), utf-8, utf-16le, utf-16be or shift_jis.").
+		Default("auto").String()
+)
+
+func init() {
+	registerCollector("mcafee", true, newMcAfeeCollector)
+}
+
+// Default agent locations, as host paths (research §1.1, §2.1).
+var (
+	mcafeeCmdAgentDefaults = map[string][]string{
+		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
+		"other":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
+	}
+	mcafeeLogDirDefaults = map[string][]string{
+		// MA 5.x data path; MA 4.x Common Framework ([T] the DB subfolder, research §2.1).
+		"windows": {`C:\ProgramData\McAfee\Agent\logs`, `C:\ProgramData\McAfee\Common Framework\DB`},
+		// MA 5.x; MA 4.x (single file "log", plus3it).
+		"other": {"/var/McAfee/agent/logs", "/opt/McAfee/cma/scratch/etc"},
+	}
+)
+
+// Log source names: the state key of each log family and the source label of
+// secagent_log_lines_total, epo_agent_log_files and secagent_source_success.
+const (
+	mcafeeAgentLogSource    = "mcafee_agent_log"
+	mcafeeMacmnsvcLogSource = "mcafee_macmnsvc_log"
+)
+
+var (
+	epoAgentInfoDesc = NewDesc("epo_agent_info",
+		"Always 1; labels from cmdagent -i (or the Windows registry when cmdagent fails): agent version, GUID (upper-case, no braces), mode (managed, unmanaged or the raw AgentMode), epo_server (last-used or first configured ePO server host).",
+		"version", "guid", "mode", "epo_server")
+	epoLastASCISuccessDesc = NewDesc("epo_last_asci_success",
+		"1 if the most recent agent-to-server communication (ASCI) in the agent log succeeded, 0 if it failed; absent until an ASCI outcome has been seen.")
+	epoLastASCITimestampDesc = NewDesc("epo_last_asci_timestamp_seconds",
+		"Start of the most recent ASCI attempt (agent log, or cmdagent LastASCTime when newer).")
+	epoLastASCISuccessTimestampDesc = NewDesc("epo_last_asci_success_timestamp_seconds",
+		"Start of the most recent successful ASCI: the newer of the agent log and cmdagent LastASCTime (registry LastASCTime on Windows when cmdagent fails).")
+	epoLastPolicyUpdateDesc = NewDesc("epo_last_policy_update_timestamp_seconds",
+		"cmdagent LastPolicyUpdateTime; absent when the agent never received a policy.")
+	epoASCIConsecutiveFailuresDesc = NewDesc("epo_asci_consecutive_failures",
+		"ASCI attempts that failed since the last successful one (agent log).")
+	epoLastASCIFailureReasonDesc = NewDesc("epo_last_asci_failure_reason",
+		"1 for the reason the most recent ASCI failed (key_update, sequence_rejected, network, server_error, other), 0 for the others; all 0 when the most recent ASCI succeeded.",
+		"reason")
+	epoKeyUpdatePendingDesc = NewDesc("epo_agent_key_update_pending",
+		"1 after ePO refused the agent key (access denied; agent to update keys / KeyUpdate package, seed 000) until a later ASCI succeeds.")
+	epoAgentManagedDesc = NewDesc("epo_agent_managed",
+		"1 if cmdagent reports AgentMode 1 (managed by ePO), 0 otherwise.")
+	epoServiceRestartsDesc = NewDesc("epo_agent_service_restarts_total",
+		"Agent service restarts seen in the agent logs (a new PID, or a start after SERVICE_CONTROL_STOP).")
+	epoLogEventsDesc = NewDesc("epo_log_events_total",
+		"Classified agent log events, by event (closed set, see docs/collectors/mcafee.md).", "event")
+	epoASCIAttemptsDesc = NewDesc("epo_asci_attempts_total",
+		"ASCI attempts seen in the agent log by outcome: succeeded, failed, or abandoned (a new ASCI started before any outcome).",
+		"outcome")
+	epoAgentLogFilesDesc = NewDesc("epo_agent_log_files",
+		"Agent log files matched in this scrape, by log source (0: no log found where the agent writes it).", "source")
+)
+
+// mcafeeConfig is what the flags select; tests build it directly.
+type mcafeeConfig struct {
+	cmdagent    string // host path override, "" for the defaults
+	logDir      string // host path override, "" for LogLocation and the defaults
+	logEncoding string
+	// registry is the Windows fallback; nil where there is none.
+	registry mcafee.RegistryReader
+}
+
+// mcafeeLogFamily is one stream of agent logs with the ASCI state derived from it.
+type mcafeeLogFamily struct {
+	name   string
+	tailer *logtail.Tailer
+	globs  []string
+	state  mcafee.ASCIState
+	counts LogLineCounts
+}
+
+type mcafeeCollector struct {
+	env   Env
+	cfg   mcafeeConfig
+	store *logtail.Store
+	// agentLog (masvc_, Agent_, MA 4.x Linux "log") decides the ASCI metrics; macmnsvc
+	// only adds events and restarts. They are apart because Linux MA 5.x logs no process
+	// name, so one state fed both would take the other service's PID for a restart.
+	agentLog, macmnsvcLog *mcafeeLogFamily
+	// logLocation is the last LogLocation cmdagent printed, kept while cmdagent hangs.
+	logLocation string
+}
+
+func newMcAfeeCollector(env Env) (Collector, error) {
+	cfg := mcafeeConfig{
+		cmdagent:    *mcafeeCmdAgentFlag,
+		logDir:      *mcafeeLogDirFlag,
+		logEncoding: *mcafeeLogEncodingFlag,
+	}
+	if env.Paths.goos() == "windows" {
+		cfg.registry = mcafee.NewRegistryReader()
+	}
+	return newMcAfeeCollectorWith(env, cfg), nil
+}
+
+func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
+	store := logtail.OpenStore(env.StateDir, env.Logger)
+	return &mcafeeCollector{
+		env:         env,
+		cfg:         cfg,
+		store:       store,
+		agentLog:    &mcafeeLogFamily{name: mcafeeAgentLogSource},
+		macmnsvcLog: &mcafeeLogFamily{name: mcafeeMacmnsvcLogSource},
+	}
+}
+
+func (c *mcafeeCollector) platform() string {
+	if c.env.Paths.goos() == "windows" {
+		return "windows"
+	}
+	return "other"
+}
+
+func (c *mcafeeCollector) location() *time.Location {
+	if c.env.Location != nil {
+		return c.env.Location
+	}
+	return time.Local
+}
+
+func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
+	loc := c.location()
+
+	cmdPath := c.findCmdAgent()
+	var info *mcafee.CmdAgentInfo
+	var cmdErr error
+	if cmdPath != "" {
+		info, cmdErr = c.runCmdAgent(ctx, cmdPath, loc)
+	}
+	var reg *mcafee.RegistryAgentInfo
+	var regErr error
+	if c.cfg.registry != nil && info == nil {
+		r, err := mcafee.ReadAgentRegistry(c.cfg.registry, loc)
+		if r.KeyPresent {
+			reg = &r
+		}
+		regErr = err
+	}
+	if info != nil && info.LogLocation != "" && isAbsHostPath(info.LogLocation) {
+		c.logLocation = info.LogLocation
+	}
+
+	dirs := c.logDirs()
+	dirsPresent, dirErr := checkLogDirs(c.resolvedLogDirs(dirs))
+	installed := cmdPath != "" || reg != nil || dirsPresent || dirErr != nil
+	s.AgentInstalled(AgentMcAfee, installed)
+	if !installed {
+		return nil
+	}
+
+	switch {
+	case cmdPath == "" && reg == nil:
+		// Logs without cmdagent: an agent removed without its logs, or installed where
+		// the defaults do not look. Worth seeing, not worth failing the collector for.
+		s.SourceOptional("cmdagent", fmt.Errorf("no cmdagent at %s: %w",
+			strings.Join(c.cmdAgentCandidates(), ", "), ErrCommandNotFound))
+	case cmdPath == "":
+	case cmdErr != nil && reg != nil && regErr == nil:
+		// The registry answered what cmdagent could not: degraded, not failed.
+		s.SourceOptional("cmdagent", cmdErr)
+	default:
+		s.Source("cmdagent", cmdErr)
+	}
+	if c.cfg.registry != nil && info == nil {
+		s.Source("registry", regErr)
+	}
+
+	if dirErr != nil {
+		s.Source(mcafeeAgentLogSource, dirErr)
+	}
+	c.pollLogs(ctx, s, dirs, loc)
+
+	c.emitAgentInfo(s, info, reg)
+	c.emitASCI(s, info, reg)
+	return nil
+}
+
+// findCmdAgent returns the resolved path of the cmdagent to run, "" when none exists.
+func (c *mcafeeCollector) findCmdAgent() string {
+	for _, p := range c.cmdAgentCandidates() {
+		resolved := c.env.Paths.Root(p)
+		if fi, err := os.Stat(resolved); err == nil && !fi.IsDir() {
+			return resolved
+		}
+	}
+	return ""
+}
+
+func (c *mcafeeCollector) cmdAgentCandidates() []string {
+	if c.cfg.cmdagent != "" {
+		return []string{c.cfg.cmdagent}
+	}
+	return mcafeeCmdAgentDefaults[c.platform()]
+}
+
+// runCmdAgent runs `cmdagent -i` and nothing else: the other switches (-c, -e, -p, -f)
+// make the agent act (research §1.4). A non-zero exit with recognisable output counts as
+// read, since the output is what the collector needs.
+func (c *mcafeeCollector) runCmdAgent(ctx context.Context, path string, loc *time.Location) (*mcafee.CmdAgentInfo, error) {
+	res, runErr := c.env.Runner.Run(ctx, path, "-i")
+	if len(res.Stdout) == 0 {
+		if runErr == nil {
+			runErr = mcafee.ErrNoAgentInfo
+		}
+		return nil, runErr
+	}
+	info, err := mcafee.ParseCmdAgentInfo(res.Stdout, loc)
+	if err != nil {
+		if runErr != nil {
+			return nil, runErr
+		}
+		return nil, err
+	}
+	if runErr != nil {
+		c.env.Logger.Debug("cmdagent failed but printed its information", "err", runErr)
+	}
+	return &info, nil
+}
+
+// logDirs lists the host directories searched for agent logs.
+func (c *mcafeeCollector) logDirs() []string {
+	if c.cfg.logDir != "" {
+		return []string{c.cfg.logDir}
+	}
+	var dirs []string
+	seen := map[string]bool{}
+	for _, d := range append([]string{c.logLocation}, mcafeeLogDirDefaults[c.platform()]...) {
+		key := strings.ToLower(strings.TrimRight(strings.ReplaceAll(d, `\`, "/"), "/"))
+		if d == "" || seen[key] {
+			continue
+		}
+		seen[key] = true
+		dirs = append(dirs, d)
+	}
+	return dirs
+}
+
+// checkLogDirs reports whether any (resolved) directory exists, and an error for a path that exists
+// but cannot be listed as a directory.
+func checkLogDirs(resolved []string) (bool, error) {
+	present := false
+	var errs []error
+	for _, d := range resolved {
+		fi, err := os.Stat(d)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			errs = append(errs, err)
+		case !fi.IsDir():
+			errs = append(errs, fmt.Errorf("log directory %s: not a directory", d))
+		default:
+			present = true
+		}
+	}
+	return present, errors.Join(errs...)
+}
+
+// isAbsHostPath accepts LogLocation only as an absolute path of either OS: it comes from a
+// CLI's output and decides which files are globbed.
+func isAbsHostPath(p string) bool {
+	return strings.HasPrefix(p, "/") || isWindowsPath(p)
+}
+
+// resolvedLogDirs are the log directories under --path.rootfs.
+func (c *mcafeeCollector) resolvedLogDirs(dirs []string) []string {
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		out[i] = c.env.Paths.Root(d)
+	}
+	return out
+}
+
+// Log file names (research §2.1, §2.7). Globs are case-insensitive because the host name
+// part and the MA 4.x "Agent_<SYSTEM>.LOG" spelling vary; the rotated names
+// (masvc_<host>_backup_<n>.log, Agent_<host>_BACKUP.log) match too, so the tailer
+// finishes a rotated file before the new one.
+var (
+	mcafeeAgentLogNames    = []string{"masvc_*.log", "Agent_*.log", "log"}
+	mcafeeMacmnsvcLogNames = []string{"macmnsvc_*.log"}
+)
+
+func logGlobs(dirs, names []string) []string {
+	var globs []string
+	for _, d := range dirs {
+		for _, n := range names {
+			globs = append(globs, filepath.Join(escapeGlob(d), caseInsensitiveGlob(n)))
+		}
+	}
+	return globs
+}
+
+// escapeGlob makes a directory name literal in a glob pattern.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '*', '?', '[':
+			b.WriteString("[" + string(r) + "]")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// caseInsensitiveGlob turns letters into [xX] classes; '*' and other bytes are kept.
+func caseInsensitiveGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if lo, up := strings.ToLower(string(r)), strings.ToUpper(string(r)); lo != up {
+			b.WriteString("[" + lo + up + "]")
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (c *mcafeeCollector) pollLogs(ctx context.Context, s *Scrape, dirs []string, loc *time.Location) {
+	resolved := c.resolvedLogDirs(dirs)
+	classifier := mcafee.DefaultAgentClassifier()
+	for _, fam := range []struct {
+		*mcafeeLogFamily
+		names    []string
+		optional bool
+	}{
+		{c.agentLog, mcafeeAgentLogNames, false},
+		{c.macmnsvcLog, mcafeeMacmnsvcLogNames, true},
+	} {
+		c.ensureTailer(fam.mcafeeLogFamily, logGlobs(resolved, fam.names))
+		err := fam.tailer.Poll(ctx, func(r logtail.Record) {
+			line, ok := mcafee.ParseAgentLine(r.Text, loc)
+			if !ok {
+				fam.counts.Unclassified++
+				return
+			}
+			ev, ok := mcafee.EventFromLine(classifier, line)
+			if ok {
+				fam.counts.Classified++
+			} else {
+				fam.counts.Unclassified++
+				// Unclassified lines still carry the PID a restart shows in.
+				ev = mcafee.AgentEvent{Time: line.Time, Process: line.Process, PID: line.PID}
+			}
+			fam.state.Apply(ev)
+		})
+		if cerr := fam.tailer.Commit(&fam.state); cerr != nil {
+			c.env.Logger.Warn("agent log state not saved", "source", fam.name, "err", cerr)
+		}
+		files := fam.tailer.FilesSeen()
+		// macmnsvc exists only on MA 5.x: an MA 4.x host does not list it.
+		if fam.optional && files == 0 && err == nil && fam.counts == (LogLineCounts{}) {
+			continue
+		}
+		s.Source(fam.name, err)
+		s.Gauge(epoAgentLogFilesDesc, float64(files), fam.name)
+		emitLogLines(s, fam.name, fam.counts, fam.tailer.Counts())
+	}
+}
+
+// ensureTailer builds the family's tailer, or rebuilds it when the globs changed (cmdagent
+// reported another LogLocation). The ASCI state is loaded once: later rebuilds continue
+// from the state in memory, which the last Commit saved.
+func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
+	if fam.tailer != nil && equalStrings(fam.globs, globs) {
+		return
+	}
+	first := fam.tailer == nil
+	fam.globs = globs
+	fam.tailer = logtail.NewTailer(logtail.Source{
+		Name:          fam.name,
+		Globs:         globs,
+		Encoding:      c.cfg.logEncoding,
+		IsRecordStart: mcafee.IsAgentRecordStart,
+	}, c.store, c.env.Logger)
+	if first {
+		fam.tailer.Derived(&fam.state)
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, reg *mcafee.RegistryAgentInfo) {
+	switch {
+	case info != nil:
+		server := info.EPOServerLastUsed
+		if server == "" && len(info.EPOServers) > 0 {
+			server = info.EPOServers[0].Host
+		}
+		s.Gauge(epoAgentInfoDesc, 1, boundedLabel(info.Version), boundedLabel(info.GUID), agentModeLabel(info.Mode), serverHostLabel(server))
+		if info.Mode.Value >= 0 {
+			s.Bool(epoAgentManagedDesc, info.Mode.Managed)
+		}
+		if !info.LastPolicyUpdateTime.IsZero() {
+			s.Gauge(epoLastPolicyUpdateDesc, unixSeconds(info.LastPolicyUpdateTime))
+		}
+	case reg != nil:
+		server := ""
+		if len(reg.EPOServers) > 0 {
+			server = reg.EPOServers[0].Host
+		}
+		s.Gauge(epoAgentInfoDesc, 1, "", boundedLabel(reg.GUID), "", serverHostLabel(server))
+	}
+}
+
+// emitASCI publishes the ASCI state. It comes from the persisted log state, so it is
+// published even in a scrape whose log read failed: it is the last thing known, and
+// secagent_source_success says the read failed.
+func (c *mcafeeCollector) emitASCI(s *Scrape, info *mcafee.CmdAgentInfo, reg *mcafee.RegistryAgentInfo) {
+	st := &c.agentLog.state
+	var cmdLast time.Time
+	switch {
+	case info != nil:
+		cmdLast = info.LastASCTime
+	case reg != nil:
+		cmdLast = reg.LastASCTime
+	}
+	if st.HasOutcome {
+		s.Bool(epoLastASCISuccessDesc, st.LastSuccessful)
+	}
+	if t := mcafee.PreferNewer(st.LastAttempt, cmdLast); !t.IsZero() {
+		s.Gauge(epoLastASCITimestampDesc, unixSeconds(t))
+	}
+	if t := mcafee.PreferNewer(st.LastSuccess, cmdLast); !t.IsZero() {
+		s.Gauge(epoLastASCISuccessTimestampDesc, unixSeconds(t))
+	}
+	s.Gauge(epoASCIConsecutiveFailuresDesc, float64(st.ConsecutiveFailures))
+	// LastFailureReason survives a later success in the state; only a failed last ASCI
+	// has a current reason.
+	current := ""
+	if st.HasOutcome && !st.LastSuccessful {
+		current = st.LastFailureReason
+		if current == "" {
+			current = mcafee.ReasonOther
+		}
+	}
+	for _, r := range mcafee.FailureReasons {
+		s.Bool(epoLastASCIFailureReasonDesc, r == current, r)
+	}
+	s.Bool(epoKeyUpdatePendingDesc, st.KeyUpdatePending)
+	s.Counter(epoASCIAttemptsDesc, float64(st.Successes), "succeeded")
+	s.Counter(epoASCIAttemptsDesc, float64(st.Failures), "failed")
+	s.Counter(epoASCIAttemptsDesc, float64(st.Abandoned), "abandoned")
+
+	cmn := &c.macmnsvcLog.state
+	s.Counter(epoServiceRestartsDesc, float64(st.ServiceRestarts+cmn.ServiceRestarts))
+	for _, ev := range mcafee.AgentEvents {
+		s.Counter(epoLogEventsDesc, float64(st.EventCounts[ev]+cmn.EventCounts[ev]), ev)
+	}
+}
+
+func unixSeconds(t time.Time) float64 {
+	return float64(t.UnixNano()) / 1e9
+}
+
+// agentModeLabel names the AgentMode values research §1.3 documents and keeps others raw.
+func agentModeLabel(m mcafee.AgentMode) string {
+	switch {
+	case m.Value < 0:
+		return ""
+	case m.Value == 1:
+		return "managed"
+	case m.Value == 0:
+		return "unmanaged"
+	}
+	return strconv.Itoa(m.Value)
+}
+
+// serverHostLabel keeps one host name: no port, no path, bounded length, printable.
+func serverHostLabel(server string) string {
+	server = strings.TrimSpace(server)
+	if strings.Count(server, ":") == 1 {
+		server, _, _ = strings.Cut(server, ":")
+	}
+	return boundedLabel(server)
+}
+
+// boundedLabel keeps a per-host label value short and free of control characters.
+func boundedLabel(v string) string {
+	const maxLen = 253
+	if len(v) > maxLen {
+		v = strings.ToValidUTF8(v[:maxLen], "")
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, v)
+}
