@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -531,10 +530,6 @@ func readParsed[T any](path string, parse func([]byte) (T, error)) (T, error) {
 func pathExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-func unixSeconds(t time.Time) float64 {
-	return float64(t.UnixNano()) / 1e9
 }
 
 func firstNonEmpty(values ...string) string {

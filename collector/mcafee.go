@@ -499,9 +499,6 @@ func (c *mcafeeCollector) emitASCI(s *Scrape, info *mcafee.CmdAgentInfo, reg *mc
 	}
 }
 
-func unixSeconds(t time.Time) float64 {
-	return float64(t.UnixNano()) / 1e9
-}
 
 // agentModeLabel names the AgentMode values research §1.3 documents and keeps others raw.
 func agentModeLabel(m mcafee.AgentMode) string {

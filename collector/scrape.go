@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -126,4 +127,9 @@ func (s *Scrape) seal() sealedScrape {
 // catalogue (docs/metrics.md) and carry their own prefixes (epo_, connector_, tetra_ ...).
 func NewDesc(name, help string, labels ...string) *prometheus.Desc {
 	return prometheus.NewDesc(name, help, labels, nil)
+}
+
+// unixSeconds is the value of a *_timestamp_seconds metric.
+func unixSeconds(t time.Time) float64 {
+	return float64(t.UnixNano()) / 1e9
 }
