@@ -2,6 +2,7 @@ package collector
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -355,5 +356,30 @@ func copyTree(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkQualysWarmScrape is one scrape on warm state (offsets at the end of the log),
+// the steady-state cost on a host.
+func BenchmarkQualysWarmScrape(b *testing.B) {
+	var logs bytes.Buffer
+	root := fixtureHost("qualys-healthy")
+	env := Env{
+		Logger:   slog.New(slog.NewTextHandler(&logs, nil)),
+		Paths:    Paths{RootFS: root, ProcFS: filepath.Join(root, "proc")},
+		StateDir: b.TempDir(),
+		Now:      func() time.Time { return qualysTestNow },
+		Location: time.UTC,
+	}
+	c := newQualysCollectorFor(env, "linux", nil, nil)
+	ctx := context.Background()
+	if err := c.Update(ctx, newScrape("qualys")); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.Update(ctx, newScrape("qualys")); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
