@@ -72,23 +72,13 @@ func runCisco(t *testing.T, rootfs string, cfg ciscoConfig, commandTimeout time.
 }
 
 // copyTree copies a fixture host tree into a temporary directory the test may change.
-func copyTree(t *testing.T, fixture string) string {
+func copyFixtureHost(t *testing.T, fixture string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "host")
 	if err := os.CopyFS(dst, os.DirFS(filepath.Join("fixtures", "hosts", fixture))); err != nil {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-func writeFile(t *testing.T, path, content string, mode os.FileMode) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func assertLines(t *testing.T, metrics string, want, absent []string) {
@@ -220,7 +210,7 @@ func TestCiscoWindowsInstallDirFromRegistry(t *testing.T) {
 }
 
 func TestCiscoWindowsSkipTetraSilencesStaleness(t *testing.T) {
-	root := copyTree(t, "cisco-win-stale-proxy-auth")
+	root := copyFixtureHost(t, "cisco-win-stale-proxy-auth")
 	local := filepath.Join(root, ciscoTestAMP, "local.xml")
 	b, err := os.ReadFile(local)
 	if err != nil {
@@ -233,7 +223,7 @@ func TestCiscoWindowsSkipTetraSilencesStaleness(t *testing.T) {
 }
 
 func TestCiscoWindowsAmpCLIHangs(t *testing.T) {
-	root := copyTree(t, "cisco-win-healthy")
+	root := copyFixtureHost(t, "cisco-win-healthy")
 	writeFile(t, filepath.Join(root, ciscoTestAMP, "8.4.2.30302", "AmpCLI.exe"), "#!/bin/sh\nexec sleep 30\n", 0o755)
 	metrics, log := runCisco(t, root, ciscoConfig{platform: ciscoPlatformWindows}, 300*time.Millisecond)
 	assertLines(t, metrics, []string{
@@ -249,7 +239,7 @@ func TestCiscoWindowsAmpCLIHangs(t *testing.T) {
 }
 
 func TestCiscoWindowsPolicyUnreadableDegrades(t *testing.T) {
-	root := copyTree(t, "cisco-win-healthy")
+	root := copyFixtureHost(t, "cisco-win-healthy")
 	policy := filepath.Join(root, ciscoTestAMP, "policy.xml")
 	// A directory in the file's place fails the read for root too, as the
 	// Administrators-only ACL of connector 7.5.7+ does for other users.
@@ -386,7 +376,7 @@ func TestCiscoSecretsNeverLeave(t *testing.T) {
 	)
 	secrets := []string{keypair, installToken, unlockCode, proxyUser, proxyPass}
 
-	root := copyTree(t, "cisco-win-stale-proxy-auth")
+	root := copyFixtureHost(t, "cisco-win-stale-proxy-auth")
 	amp := filepath.Join(root, ciscoTestAMP)
 	local, err := os.ReadFile(filepath.Join(amp, "local.xml"))
 	if err != nil {

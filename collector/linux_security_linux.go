@@ -211,40 +211,6 @@ func passwdHasUser(path, user string) (bool, error) {
 	return false, nil
 }
 
-// auditRulesImmutable reports whether the rules loaded at boot end with "-e 2". The
-// running state needs auditctl -s (root, netlink); the rules files tell the same for a
-// host that has booted with them, which is what blocks FIM until the next reboot.
-func auditRulesImmutable(p Paths) (bool, error) {
-	files := []string{p.Root("/etc/audit/audit.rules")}
-	more, err := filepath.Glob(p.Root("/etc/audit/rules.d/*.rules"))
-	if err != nil {
-		return false, err
-	}
-	files = append(files, more...)
-	immutable := false
-	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return false, err
-		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			fields := strings.Fields(line)
-			if len(fields) >= 2 && fields[0] == "-e" {
-				immutable = fields[1] == "2"
-			}
-		}
-	}
-	return immutable, nil
-}
-
-func exists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
-}
-
 func uniqueSorted(in []string) []string {
 	seen := map[string]bool{}
 	out := make([]string, 0, len(in))

@@ -1,6 +1,12 @@
 package collector
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
@@ -18,4 +24,38 @@ func emitLogLines(s *Scrape, source string, counts LogLineCounts, tail logtail.C
 	s.Counter(logLinesDesc, float64(counts.Classified), source, "classified")
 	s.Counter(logLinesDesc, float64(counts.Unclassified), source, "unclassified")
 	s.Counter(logLinesDesc, float64(tail.Undecodable), source, "undecodable")
+}
+
+// checkLogDirs tells an absent log directory (nothing installed or logged yet: not an
+// error) from one the exporter cannot list. filepath.Glob, which the log engine uses,
+// silently matches nothing in both cases, and in the second the operator must be told
+// (agent log directories are root-only on most installs). present reports whether any
+// directory exists.
+func checkLogDirs(dirs []string) (present bool, err error) {
+	var errs []error
+	for _, dir := range dirs {
+		fi, err := os.Stat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err == nil && !fi.IsDir() {
+			err = fmt.Errorf("log directory %s: not a directory", dir)
+		}
+		if err == nil {
+			var f *os.File
+			if f, err = os.Open(dir); err == nil {
+				_, err = f.Readdirnames(1)
+				f.Close()
+				if err == io.EOF {
+					err = nil
+				}
+			}
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		present = true
+	}
+	return present, errors.Join(errs...)
 }

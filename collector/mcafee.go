@@ -2,9 +2,7 @@ package collector
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -275,26 +273,6 @@ func (c *mcafeeCollector) logDirs() []string {
 	return dirs
 }
 
-// checkLogDirs reports whether any (resolved) directory exists, and an error for a path that exists
-// but cannot be listed as a directory.
-func checkLogDirs(resolved []string) (bool, error) {
-	present := false
-	var errs []error
-	for _, d := range resolved {
-		fi, err := os.Stat(d)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			errs = append(errs, err)
-		case !fi.IsDir():
-			errs = append(errs, fmt.Errorf("log directory %s: not a directory", d))
-		default:
-			present = true
-		}
-	}
-	return present, errors.Join(errs...)
-}
-
 // isAbsHostPath accepts LogLocation only as an absolute path of either OS: it comes from a
 // CLI's output and decides which files are globbed.
 func isAbsHostPath(p string) bool {
@@ -498,7 +476,6 @@ func (c *mcafeeCollector) emitASCI(s *Scrape, info *mcafee.CmdAgentInfo, reg *mc
 		s.Counter(epoLogEventsDesc, float64(st.EventCounts[ev]+cmn.EventCounts[ev]), ev)
 	}
 }
-
 
 // agentModeLabel names the AgentMode values research §1.3 documents and keeps others raw.
 func agentModeLabel(m mcafee.AgentMode) string {

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -73,4 +74,10 @@ func isWindowsPath(path string) bool {
 	}
 	c := path[0] | 0x20
 	return c >= 'a' && c <= 'z'
+}
+
+// exists reports whether a resolved path can be stat'ed.
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -129,7 +129,11 @@ func NewDesc(name, help string, labels ...string) *prometheus.Desc {
 	return prometheus.NewDesc(name, help, labels, nil)
 }
 
-// unixSeconds is the value of a *_timestamp_seconds metric.
+// unixSeconds is the value of a *_timestamp_seconds metric; the zero time ("never seen")
+// is 0, not a date in year 1.
 func unixSeconds(t time.Time) float64 {
-	return float64(t.UnixNano()) / 1e9
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.Unix()) + float64(t.Nanosecond())/1e9
 }

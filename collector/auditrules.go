@@ -1,0 +1,39 @@
+package collector
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// auditRulesImmutable reports whether the rules loaded at boot end with "-e 2". Shared by
+// linux_security (audit_immutable) and qualys (the FIM/audit conflict check). The
+// running state needs auditctl -s (root, netlink); the rules files tell the same for a
+// host that has booted with them, which is what blocks FIM until the next reboot.
+func auditRulesImmutable(p Paths) (bool, error) {
+	files := []string{p.Root("/etc/audit/audit.rules")}
+	more, err := filepath.Glob(p.Root("/etc/audit/rules.d/*.rules"))
+	if err != nil {
+		return false, err
+	}
+	files = append(files, more...)
+	immutable := false
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		for _, line := range strings.Split(string(raw), "\n") {
+			fields := strings.Fields(line)
+			if len(fields) >= 2 && fields[0] == "-e" {
+				immutable = fields[1] == "2"
+			}
+		}
+	}
+	return immutable, nil
+}

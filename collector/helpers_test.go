@@ -1,0 +1,18 @@
+package collector
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// writeFile creates path (and its directories) with content, for fixture trees built in tests.
+func writeFile(t *testing.T, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatal(err)
+	}
+}

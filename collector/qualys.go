@@ -1,0 +1,501 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+)
+
+// The qualys collector reports the Qualys Cloud Agent's health: is it installed and
+// running, does it reach the Qualys platform (its log is the only local witness, seed 003:
+// no HTTPS/443 path or a wrong proxy), is FIM fed by the audit subsystem it is configured
+// for (research C.5; seed 003: auditd holding the netlink socket loses FIM events).
+var (
+	qualysConfigFlag = kingpin.Flag("collector.qualys.config",
+		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.").
+		Default("").String()
+	qualysLogDirFlag = kingpin.Flag("collector.qualys.log-dir",
+		`Directory holding the agent log and its archives. Empty: /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
+		Default("").String()
+)
+
+func init() {
+	registerCollector("qualys", true, newQualysCollector)
+}
+
+var (
+	qualysAgentInfoDesc = NewDesc("qualys_agent_info",
+		"Always 1 when the Qualys Cloud Agent is installed. version comes from the agent log (or the package documentation directory on Linux), host_id from /etc/qualys/hostid or the HostID registry value; either is empty when unknown.",
+		"version", "host_id")
+	qualysAgentRunningDesc = NewDesc("qualys_agent_running",
+		"1 if the agent runs: the qualys-cloud-agent process on Linux, the QualysAgent service in state running on Windows.")
+	qualysProcessRunningDesc = NewDesc("qualys_agent_process_running",
+		"1 if a process of the agent (or the auditd it depends on for FIM) runs (Linux).", "process")
+	qualysLastSuccessDesc = NewDesc("qualys_last_platform_success_timestamp_seconds",
+		"Time of the newest successful exchange with the Qualys platform seen in the agent log (kept across exporter restarts); 0 if none was seen.")
+	qualysLastFailureDesc = NewDesc("qualys_last_platform_failure_timestamp_seconds",
+		"Time of the newest failed exchange with the Qualys platform or its proxy seen in the agent log (kept across exporter restarts); 0 if none was seen.")
+	qualysLogEventsDesc = NewDesc("qualys_log_events_total",
+		"Agent log records classified as each event since the exporter started (the first start reads a bounded tail of the log).",
+		"event")
+	qualysWinHTTPErrorsDesc = NewDesc("qualys_winhttp_errors_total",
+		"WinHTTP 12xxx errors in the Windows agent log since the exporter started, by reason (Microsoft winhttp.h codes).",
+		"reason")
+	qualysProxyConfiguredDesc = NewDesc("qualys_proxy_configured",
+		"1 if the agent's proxy env file (/etc/sysconfig or /etc/default/qualys-cloud-agent) sets https_proxy or qualys_https_proxy (Linux).")
+	qualysProxyAuthDesc = NewDesc("qualys_proxy_auth_configured",
+		"1 if a configured proxy URL carries credentials (which are never exported) (Linux).")
+	qualysAuditDispatcherDesc = NewDesc("qualys_audit_dispatcher_enabled",
+		"UseAuditDispatcher from qualys-cloud-agent.conf: 1 FIM gets audit events through auditd's dispatcher (auditd must run with edr-plugin), 0 the agent owns the audit netlink socket (auditd must be stopped). Absent when the key is not set.")
+	qualysFIMConflictDesc = NewDesc("qualys_fim_audit_conflict",
+		"1 if the audit set-up contradicts UseAuditDispatcher or the audit rules are immutable (-e 2): FIM events are lost (Linux).")
+	qualysFIMConflictReasonDesc = NewDesc("qualys_fim_audit_conflict_reason",
+		"1 for the current FIM/audit judgement, 0 for the others: none, auditd_stopped, edr_plugin_missing, auditd_running, audit_immutable (Linux).",
+		"reason")
+	qualysManifestDesc = NewDesc("qualys_manifest_last_download_timestamp_seconds",
+		"Time of the newest manifest download the agent log reports (kept across exporter restarts); absent until one is seen.")
+	qualysActivationDesc = NewDesc("qualys_activation_id_configured",
+		"1 if an ActivationId is configured (qualys-cloud-agent.conf on Linux, the ActivationID registry value on Windows). The value itself is a secret and never read into the exporter's output.")
+)
+
+// qualysLogSource names the agent log in secagent_log_lines_total and the state store.
+const qualysLogSource = "qualys_cloud_agent"
+
+// Linux install directory (research C.1): its presence alone means installed, even when
+// the conf and log are unreadable to an unprivileged exporter.
+const qualysInstallDir = "/usr/local/qualys/cloud-agent"
+
+var (
+	qualysClassifier = logtail.MustClassifier(qualys.LogMessages)
+	// The WinHTTP rows also run on their own: a line naming a 12xxx code is usually
+	// classified as an HTTP or platform failure first, and the reason is still wanted.
+	qualysWinHTTPClassifier = logtail.MustClassifier(rulesFor(qualys.LogMessages, qualys.EventWinHTTPError))
+	qualysEventOutcome      = func() map[string]string {
+		m := make(map[string]string, len(qualys.LogEvents))
+		for _, e := range qualys.LogEvents {
+			m[e.Name] = e.Outcome
+		}
+		return m
+	}()
+)
+
+func rulesFor(rules []logtail.Rule, event string) []logtail.Rule {
+	var out []logtail.Rule
+	for _, r := range rules {
+		if r.Event == event {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// qualysLogState is what the log has told so far, persisted with the log offsets so a
+// restarted exporter still knows the last platform contact without re-reading the log.
+type qualysLogState struct {
+	LastSuccess  time.Time `json:"last_platform_success"`
+	LastFailure  time.Time `json:"last_platform_failure"`
+	LastManifest time.Time `json:"last_manifest_download"`
+	Version      string    `json:"version"`
+}
+
+type qualysCollector struct {
+	env      Env
+	windows  bool
+	registry qualys.RegistryReader
+	services qualys.ServiceQuerier
+	logDirs  []string
+	tailer   *logtail.Tailer
+	parse    func(string, *time.Location) (qualys.LogLine, bool)
+
+	state   qualysLogState
+	events  map[string]uint64
+	winhttp map[string]uint64
+	lines   LogLineCounts
+}
+
+func newQualysCollector(env Env) (Collector, error) {
+	return newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), qualys.NewServiceQuerier()), nil
+}
+
+// newQualysCollectorFor builds the collector for goos; tests pass "windows" with fake
+// registry and service readers to run the Windows logic against a fixture tree.
+func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader, services qualys.ServiceQuerier) *qualysCollector {
+	c := &qualysCollector{
+		env:      env,
+		windows:  goos == "windows",
+		registry: registry,
+		services: services,
+		events:   map[string]uint64{},
+		winhttp:  map[string]uint64{},
+	}
+	src := logtail.Source{Name: qualysLogSource}
+	switch {
+	case *qualysLogDirFlag != "":
+		c.logDirs = []string{env.Paths.Root(*qualysLogDirFlag)}
+	case c.windows:
+		c.logDirs = []string{env.Paths.Root(qualys.WindowsLogDir)}
+	default:
+		for _, d := range qualys.LogDirs {
+			c.logDirs = append(c.logDirs, env.Paths.Root("/"+d))
+		}
+	}
+	for _, dir := range c.logDirs {
+		if c.windows {
+			src.Globs = append(src.Globs, filepath.Join(dir, qualys.WindowsLogFileName), filepath.Join(dir, qualys.WindowsArchiveFileGlob))
+			continue
+		}
+		// Poco's numbered archives (.log.0 ... .log.N); "compress: true" would add .gz
+		// files, which the globs leave out rather than read as text.
+		base := filepath.Join(dir, qualys.LogFileName)
+		src.Globs = append(src.Globs, base, base+".[0-9]", base+".[0-9][0-9]")
+	}
+	if c.windows {
+		src.IsRecordStart = qualys.IsWindowsRecordStart
+		c.parse = qualys.ParseWindowsLogLine
+	} else {
+		src.IsRecordStart = qualys.IsRecordStart
+		c.parse = qualys.ParseLogLine
+	}
+	c.tailer = logtail.NewTailer(src, logtail.OpenStore(env.StateDir, env.Logger), env.Logger)
+	c.tailer.Derived(&c.state)
+	return c
+}
+
+func (c *qualysCollector) Update(ctx context.Context, s *Scrape) error {
+	if c.windows {
+		return c.updateWindows(ctx, s)
+	}
+	return c.updateLinux(ctx, s)
+}
+
+func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
+	p := c.env.Paths
+	confPath, confRaw, confErr := readFirst(c.confPaths())
+	hostIDRaw, hostIDErr := os.ReadFile(p.Root("/" + qualys.HostIDPath))
+	procs, procErr := scanQualysProcesses(ctx, p)
+	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
+		procs.running[qualys.ProcAgent] || exists(p.Root(qualysInstallDir))
+	if !installed {
+		if procErr != nil {
+			s.Source("procfs", procErr)
+		}
+		s.AgentInstalled(AgentQualys, false)
+		return nil
+	}
+	s.AgentInstalled(AgentQualys, true)
+
+	// A conf that does not exist on an installed agent means "not activated", which is
+	// data; one that cannot be read leaves the activation and FIM mode unknown.
+	var conf qualys.AgentConf
+	confKnown := true
+	if confPath != "" {
+		if confErr == nil {
+			conf, confErr = qualys.ParseAgentConf(confRaw)
+		}
+		confKnown = sourceResult(s, "agent_conf", confErr)
+		if confKnown && len(conf.UnknownKeys)+len(conf.InvalidKeys) > 0 {
+			c.env.Logger.Debug("qualys-cloud-agent.conf has keys this exporter does not understand",
+				"unknown_keys", conf.UnknownKeys, "invalid_keys", conf.InvalidKeys)
+		}
+	}
+	if confKnown {
+		s.Bool(qualysActivationDesc, conf.ActivationIDPresent)
+		if conf.UseAuditDispatcher != nil {
+			s.Bool(qualysAuditDispatcherDesc, *conf.UseAuditDispatcher)
+		}
+	}
+
+	hostID := ""
+	if !errors.Is(hostIDErr, fs.ErrNotExist) {
+		hostID = hostIDLabel(s, hostIDRaw, hostIDErr)
+	}
+
+	proxyPath, proxyRaw, proxyErr := readFirst(c.rootAll(qualys.ProxyEnvPaths))
+	var proxy qualys.ProxyConfig
+	if proxyPath != "" && proxyErr == nil {
+		proxy, proxyErr = qualys.ParseProxyEnv(proxyRaw)
+	}
+	if proxyPath == "" || sourceResult(s, "proxy_env", proxyErr) {
+		s.Bool(qualysProxyConfiguredDesc, len(proxy.Proxies) > 0)
+		s.Bool(qualysProxyAuthDesc, proxy.AuthConfigured)
+	}
+
+	if s.Source("procfs", procErr) {
+		s.Bool(qualysAgentRunningDesc, procs.running[qualys.ProcAgent])
+		for _, name := range qualys.AgentProcesses {
+			s.Bool(qualysProcessRunningDesc, procs.running[name], name)
+		}
+		immutable, err := auditRulesImmutable(p)
+		// Unreadable rules (root-only on RHEL) still leave the mode mismatch to judge;
+		// the failed source says immutability was not checked.
+		sourceResult(s, "audit_rules", err)
+		var dispatcher *bool
+		if confKnown {
+			dispatcher = conf.UseAuditDispatcher
+		}
+		conflict, reason := qualys.FIMAuditConflict(dispatcher, procs.running[qualys.ProcAuditd],
+			procs.edrPluginUnderAuditd, err == nil && immutable)
+		s.Bool(qualysFIMConflictDesc, conflict)
+		for _, r := range qualys.FIMAuditReasons {
+			s.Bool(qualysFIMConflictReasonDesc, r == reason, r)
+		}
+	}
+
+	logRead := c.pollLog(ctx, s)
+	version := c.state.Version
+	if version == "" {
+		version = docDirVersion(p)
+	}
+	s.Gauge(qualysAgentInfoDesc, 1, version, hostID)
+	c.emitLog(s, logRead)
+	return nil
+}
+
+func (c *qualysCollector) updateWindows(ctx context.Context, s *Scrape) error {
+	reg, regErr := c.registry.ReadQualysKey()
+	svc, svcErr := c.services.QueryService(qualys.WindowsServiceName)
+	installed := (regErr == nil && reg.KeyPresent) || (svcErr == nil && svc.State != qualys.ServiceNotInstalled)
+	if !installed {
+		// Either reader failing leaves presence undecided: say which.
+		if regErr != nil {
+			sourceResult(s, "registry", regErr)
+		}
+		if svcErr != nil {
+			sourceResult(s, "service", svcErr)
+		}
+		s.AgentInstalled(AgentQualys, false)
+		return nil
+	}
+	s.AgentInstalled(AgentQualys, true)
+	hostID := ""
+	if sourceResult(s, "registry", regErr) {
+		s.Bool(qualysActivationDesc, reg.ActivationIDPresent)
+		if reg.HostID != "" {
+			hostID = hostIDLabel(s, []byte(reg.HostID), nil)
+		}
+	}
+	if sourceResult(s, "service", svcErr) {
+		s.Bool(qualysAgentRunningDesc, svc.State == qualys.ServiceRunning)
+	}
+	logRead := c.pollLog(ctx, s)
+	s.Gauge(qualysAgentInfoDesc, 1, c.state.Version, hostID)
+	c.emitLog(s, logRead)
+	for _, r := range qualys.WinHTTPReasons {
+		s.Counter(qualysWinHTTPErrorsDesc, float64(c.winhttp[r]), r)
+	}
+	return nil
+}
+
+// hostIDLabel validates a host id before it becomes a label. An empty file is an agent
+// not yet activated; anything that is not a UUID degrades the source (the file format
+// is UNVERIFIED, research C.1) without failing the collector, and the content is never
+// logged.
+func hostIDLabel(s *Scrape, raw []byte, readErr error) string {
+	if readErr != nil {
+		sourceResult(s, "host_id", readErr)
+		return ""
+	}
+	id, err := qualys.ParseHostID(raw)
+	switch {
+	case errors.Is(err, qualys.ErrHostIDEmpty):
+		s.Source("host_id", nil)
+		return ""
+	case err != nil:
+		s.SourceOptional("host_id", err)
+		return ""
+	}
+	s.Source("host_id", nil)
+	return id
+}
+
+func (c *qualysCollector) confPaths() []string {
+	if *qualysConfigFlag != "" {
+		return []string{c.env.Paths.Root(*qualysConfigFlag)}
+	}
+	return c.rootAll(qualys.AgentConfPaths)
+}
+
+func (c *qualysCollector) rootAll(rel []string) []string {
+	out := make([]string, len(rel))
+	for i, r := range rel {
+		out[i] = c.env.Paths.Root("/" + r)
+	}
+	return out
+}
+
+// pollLog reads what the log gained since the last scrape and persists the derived state
+// with the offsets. It reports whether the log directory could be read.
+func (c *qualysCollector) pollLog(ctx context.Context, s *Scrape) bool {
+	_, err := checkLogDirs(c.logDirs)
+	if err == nil {
+		err = c.tailer.Poll(ctx, c.handleRecord)
+		if cerr := c.tailer.Commit(c.state); cerr != nil {
+			// The tailer keeps its state in memory; the next Commit retries.
+			c.env.Logger.Warn("cannot persist the qualys log state", "err", cerr)
+		}
+	}
+	return sourceResult(s, "log", err)
+}
+
+func (c *qualysCollector) handleRecord(r logtail.Record) {
+	l, ok := c.parse(r.Text, c.env.Location)
+	if !ok {
+		c.lines.Unclassified++
+		return
+	}
+	if v := qualys.AgentVersion(l); v != "" {
+		c.state.Version = v
+	}
+	if c.windows {
+		if m, ok := qualysWinHTTPClassifier.Classify(l.Message); ok {
+			code, _ := strconv.Atoi(m.Fields["winhttp_code"])
+			c.winhttp[qualys.WinHTTPReason(code)]++
+		}
+	}
+	m, ok := qualysClassifier.Classify(l.Message)
+	if !ok {
+		c.lines.Unclassified++
+		return
+	}
+	c.lines.Classified++
+	c.events[m.Event]++
+	// Newest by time, not by position: the agent's threads do not always write in order.
+	latest := func(t *time.Time) {
+		if l.Time.After(*t) {
+			*t = l.Time
+		}
+	}
+	switch qualysEventOutcome[m.Event] {
+	case qualys.OutcomeSuccess:
+		latest(&c.state.LastSuccess)
+	case qualys.OutcomeFailure:
+		latest(&c.state.LastFailure)
+	}
+	if m.Event == qualys.EventManifestDownloaded {
+		latest(&c.state.LastManifest)
+	}
+}
+
+// emitLog records the log-derived series. The platform timestamps are only reported when
+// the log could be read: a 0 from an unreadable log would look like "never contacted".
+func (c *qualysCollector) emitLog(s *Scrape, logRead bool) {
+	if logRead {
+		s.Gauge(qualysLastSuccessDesc, unixSeconds(c.state.LastSuccess))
+		s.Gauge(qualysLastFailureDesc, unixSeconds(c.state.LastFailure))
+	}
+	if !c.state.LastManifest.IsZero() {
+		s.Gauge(qualysManifestDesc, unixSeconds(c.state.LastManifest))
+	}
+	for _, e := range qualys.LogEvents {
+		if e.Name == qualys.EventWinHTTPError && !c.windows {
+			continue
+		}
+		s.Counter(qualysLogEventsDesc, float64(c.events[e.Name]), e.Name)
+	}
+	emitLogLines(s, qualysLogSource, c.lines, c.tailer.Counts())
+}
+
+// readFirst reads the first of paths that exists. path is "" when none does; err is the
+// read error of the one that exists.
+func readFirst(paths []string) (path string, raw []byte, err error) {
+	for _, p := range paths {
+		raw, err = os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		return p, raw, err
+	}
+	return "", nil, nil
+}
+
+// sourceResult records a source, degrading instead of failing when the exporter lacks
+// the privilege: the conf, log and audit rules are root-only on most distributions, and an
+// unprivileged exporter should still report what it can (docs/collectors/qualys.md).
+func sourceResult(s *Scrape, name string, err error) bool {
+	if errors.Is(err, fs.ErrPermission) {
+		return s.SourceOptional(name, err)
+	}
+	return s.Source(name, err)
+}
+
+// docDirVersion is the newest version among the package documentation directories, ""
+// when there is none.
+func docDirVersion(p Paths) string {
+	matches, _ := filepath.Glob(p.Root("/" + qualys.DocDirGlob))
+	newest := ""
+	for _, m := range matches {
+		if v, ok := qualys.ParseDocDirVersion(filepath.Base(m)); ok && qualys.NewerVersion(v, newest) {
+			newest = v
+		}
+	}
+	return newest
+}
+
+// qualysProcesses is what procfs says about the agent and auditd.
+type qualysProcesses struct {
+	running map[string]bool
+	// edrPluginUnderAuditd: an edr-plugin descends from auditd, directly (auditd 3.x runs
+	// its plugins itself) or through audispd (research C.5 sample).
+	edrPluginUnderAuditd bool
+}
+
+// scanQualysProcesses reads <procfs>/<pid>/stat of every process (its comm and parent)
+// and the cmdline only of those whose comm is a watched name, so a scrape costs one small
+// read per process. A process that renamed itself away from its binary's name is missed.
+func scanQualysProcesses(ctx context.Context, p Paths) (qualysProcesses, error) {
+	procs := qualysProcesses{running: map[string]bool{}}
+	entries, err := os.ReadDir(p.Proc())
+	if err != nil {
+		return procs, err
+	}
+	parents := map[int]int{}
+	names := map[int]string{}
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return procs, err
+		}
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid <= 0 {
+			continue
+		}
+		raw, err := os.ReadFile(p.Proc(e.Name(), "stat"))
+		if err != nil {
+			continue // exited while we scanned
+		}
+		st, err := qualys.ParseProcStat(raw)
+		if err != nil {
+			continue
+		}
+		parents[pid] = st.PPID
+		if _, ok := qualys.MatchAgentProcess(st.Comm, nil); !ok {
+			continue
+		}
+		cmdline, _ := os.ReadFile(p.Proc(e.Name(), "cmdline"))
+		if name, ok := qualys.MatchAgentProcess(st.Comm, qualys.SplitCmdline(cmdline)); ok {
+			names[pid] = name
+			procs.running[name] = true
+		}
+	}
+	for pid, name := range names {
+		if name != qualys.ProcEDRPlugin {
+			continue
+		}
+		// auditd -> audispd -> edr-plugin is the deepest documented chain.
+		for ancestor, hops := parents[pid], 0; ancestor > 1 && hops < 3; ancestor, hops = parents[ancestor], hops+1 {
+			if names[ancestor] == qualys.ProcAuditd {
+				procs.edrPluginUnderAuditd = true
+				break
+			}
+		}
+	}
+	return procs, nil
+}
