@@ -1,0 +1,144 @@
+package logtail
+
+import "math/bits"
+
+// literalSet finds, in one pass over a message, every rule whose literals occur in it:
+// an Aho-Corasick automaton over all rules' literals, compiled to a dense DFA over byte
+// classes (bytes that appear in no literal share one class), so the scan is one table
+// load per byte whatever the number of rules. Japanese literals are matched as their
+// UTF-8 bytes, which is sound because UTF-8 is self-synchronising.
+type literalSet struct {
+	class   [256]uint16
+	nclass  int
+	next    []uint32 // state*nclass + class -> state
+	outFrom []uint32 // outputs of state s: outRule[outFrom[s]:outFrom[s+1]]
+	outRule []uint32 // rule indices, each state's list including its suffixes' outputs
+	rules   int
+}
+
+func newLiteralSet(literals [][]string) *literalSet {
+	ls := &literalSet{rules: len(literals)}
+	// Byte classes: 0 for bytes in no literal.
+	for _, lits := range literals {
+		for _, lit := range lits {
+			for i := 0; i < len(lit); i++ {
+				if ls.class[lit[i]] == 0 {
+					ls.nclass++
+					ls.class[lit[i]] = uint16(ls.nclass)
+				}
+			}
+		}
+	}
+	ls.nclass++
+
+	// Trie.
+	type node struct {
+		child map[uint16]uint32
+		fail  uint32
+		out   []uint32
+	}
+	nodes := []node{{child: map[uint16]uint32{}}}
+	for r, lits := range literals {
+		for _, lit := range lits {
+			s := uint32(0)
+			for i := 0; i < len(lit); i++ {
+				c := ls.class[lit[i]]
+				nx, ok := nodes[s].child[c]
+				if !ok {
+					nodes = append(nodes, node{child: map[uint16]uint32{}})
+					nx = uint32(len(nodes) - 1)
+					nodes[s].child[c] = nx
+				}
+				s = nx
+			}
+			if o := nodes[s].out; len(o) == 0 || o[len(o)-1] != uint32(r) {
+				nodes[s].out = append(nodes[s].out, uint32(r))
+			}
+		}
+	}
+
+	// Breadth-first: failure links, merged outputs and the full transition table.
+	ls.next = make([]uint32, len(nodes)*ls.nclass)
+	queue := make([]uint32, 0, len(nodes))
+	for c := 0; c < ls.nclass; c++ {
+		if nx, ok := nodes[0].child[uint16(c)]; ok {
+			ls.next[c] = nx
+			queue = append(queue, nx)
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		f := nodes[s].fail
+		nodes[s].out = mergeRules(nodes[s].out, nodes[f].out)
+		for c := 0; c < ls.nclass; c++ {
+			if nx, ok := nodes[s].child[uint16(c)]; ok {
+				nodes[nx].fail = ls.next[int(f)*ls.nclass+c]
+				ls.next[int(s)*ls.nclass+c] = nx
+				queue = append(queue, nx)
+			} else {
+				ls.next[int(s)*ls.nclass+c] = ls.next[int(f)*ls.nclass+c]
+			}
+		}
+	}
+	ls.outFrom = make([]uint32, len(nodes)+1)
+	for s := range nodes {
+		ls.outFrom[s] = uint32(len(ls.outRule))
+		ls.outRule = append(ls.outRule, nodes[s].out...)
+	}
+	ls.outFrom[len(nodes)] = uint32(len(ls.outRule))
+	return ls
+}
+
+// mergeRules returns the sorted union of two sorted rule lists.
+func mergeRules(a, b []uint32) []uint32 {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]uint32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// scan marks in hits (one bit per rule, table order) every rule with a literal in msg.
+func (ls *literalSet) scan(msg string, hits []uint64) {
+	next, class, nclass := ls.next, &ls.class, ls.nclass
+	outFrom := ls.outFrom
+	s := uint32(0)
+	for i := 0; i < len(msg); i++ {
+		s = next[int(s)*nclass+int(class[msg[i]])]
+		if from, to := outFrom[s], outFrom[s+1]; from != to {
+			for _, r := range ls.outRule[from:to] {
+				hits[r>>6] |= 1 << (r & 63)
+			}
+		}
+	}
+}
+
+// eachHit calls fn for the set bits of hits in ascending order until fn returns true.
+func eachHit(hits []uint64, fn func(rule int) bool) bool {
+	for w, word := range hits {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			if fn(w*64 + b) {
+				return true
+			}
+			word &= word - 1
+		}
+	}
+	return false
+}
