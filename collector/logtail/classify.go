@@ -42,6 +42,7 @@ type compiledRule struct {
 type Classifier struct {
 	rules    []compiledRule
 	literals *literalSet
+	skip     *skipScanner // nil when a literal is too short for skipping to pay
 }
 
 // NewClassifier validates and compiles a rule table.
@@ -75,6 +76,7 @@ func NewClassifier(rules []Rule) (*Classifier, error) {
 		lits[i] = rules[i].Any
 	}
 	c.literals = newLiteralSet(lits)
+	c.skip = newSkipScanner(lits)
 	return c, nil
 }
 
@@ -96,7 +98,11 @@ func (c *Classifier) Classify(msg string) (Match, bool) {
 	if n := (len(c.rules) + 63) / 64; n > len(small) {
 		hits = make([]uint64, n)
 	}
-	c.literals.scan(msg, hits)
+	if c.skip != nil {
+		c.skip.scan(msg, hits)
+	} else {
+		c.literals.scan(msg, hits)
+	}
 	var m Match
 	found := eachHit(hits, func(i int) bool {
 		cr := &c.rules[i]

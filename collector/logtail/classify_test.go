@@ -76,18 +76,38 @@ var fuzzRules = []Rule{
 	{Event: "session", Any: []string{"セッション", "session"}},
 }
 
+// fuzzLongRules have no literal shorter than the skip window, so they take the
+// Wu-Manber path; fuzzRules (with "ab") take the automaton.
+var fuzzLongRules = []Rule{
+	{Event: "asci_start", Any: []string{"Agent started performing ASCI", "ASCI の実行を開始しました"}},
+	{Event: "key_update", Any: []string{"access denied;agent to update keys", "KeyUpdate"}},
+	{Event: "nainet", Any: []string{"NaInet library returned code"}, Regexp: `code == (?P<code>-?\d+)`},
+	{Event: "rep", Any: []string{"aaaa", "abab", "aaab"}},
+	{Event: "overlap", Any: []string{"abcab", "bcabc", "cabca"}},
+	{Event: "session", Any: []string{"セッション", "session"}},
+}
+
 func FuzzClassify(f *testing.F) {
 	for _, l := range append(append([]string{}, seed000Lines...), kbMasvcLines...) {
 		f.Add(l)
 	}
 	f.Add("xxabcabxx")
 	f.Add("cabca")
-	c := MustClassifier(fuzzRules)
+	f.Add("aaaaabab")
+	short, long := MustClassifier(fuzzRules), MustClassifier(fuzzLongRules)
+	if short.skip != nil || long.skip == nil {
+		f.Fatal("fuzz tables do not cover both scanners")
+	}
 	f.Fuzz(func(t *testing.T, msg string) {
-		m, ok := c.Classify(msg)
-		want := naiveClassify(fuzzRules, msg)
-		if m.Event != want || ok != (want != "") {
-			t.Fatalf("Classify(%q) = %q, %v; reference %q", msg, m.Event, ok, want)
+		for _, tc := range []struct {
+			c     *Classifier
+			rules []Rule
+		}{{short, fuzzRules}, {long, fuzzLongRules}} {
+			m, ok := tc.c.Classify(msg)
+			want := naiveClassify(tc.rules, msg)
+			if m.Event != want || ok != (want != "") {
+				t.Fatalf("Classify(%q) = %q, %v; reference %q", msg, m.Event, ok, want)
+			}
 		}
 	})
 }

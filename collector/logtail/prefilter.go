@@ -10,7 +10,7 @@ import "math/bits"
 type literalSet struct {
 	class   [256]uint16
 	nclass  int
-	next    []uint32 // state*nclass + class -> state
+	next    []uint32 // row of state s is s*nclass; entry = row of the next state | hasOutput
 	outFrom []uint32 // outputs of state s: outRule[outFrom[s]:outFrom[s+1]]
 	outRule []uint32 // rule indices, each state's list including its suffixes' outputs
 	rules   int
@@ -81,6 +81,15 @@ func newLiteralSet(literals [][]string) *literalSet {
 			}
 		}
 	}
+	// Store row offsets instead of state numbers so the scan needs no multiply, and flag
+	// states with outputs so the common no-output step costs one compare.
+	for i, nx := range ls.next {
+		v := nx * uint32(ls.nclass)
+		if len(nodes[nx].out) > 0 {
+			v |= hasOutput
+		}
+		ls.next[i] = v
+	}
 	ls.outFrom = make([]uint32, len(nodes)+1)
 	for s := range nodes {
 		ls.outFrom[s] = uint32(len(ls.outRule))
@@ -114,15 +123,18 @@ func mergeRules(a, b []uint32) []uint32 {
 	return out
 }
 
+const hasOutput = 1 << 31
+
 // scan marks in hits (one bit per rule, table order) every rule with a literal in msg.
 func (ls *literalSet) scan(msg string, hits []uint64) {
-	next, class, nclass := ls.next, &ls.class, ls.nclass
-	outFrom := ls.outFrom
-	s := uint32(0)
+	next, class := ls.next, &ls.class
+	row := uint32(0)
 	for i := 0; i < len(msg); i++ {
-		s = next[int(s)*nclass+int(class[msg[i]])]
-		if from, to := outFrom[s], outFrom[s+1]; from != to {
-			for _, r := range ls.outRule[from:to] {
+		v := next[row+uint32(class[msg[i]])]
+		row = v &^ hasOutput
+		if v&hasOutput != 0 {
+			s := row / uint32(ls.nclass)
+			for _, r := range ls.outRule[ls.outFrom[s]:ls.outFrom[s+1]] {
 				hits[r>>6] |= 1 << (r & 63)
 			}
 		}
@@ -141,4 +153,67 @@ func eachHit(hits []uint64, fn func(rule int) bool) bool {
 		}
 	}
 	return false
+}
+
+// skipScanner is the Wu-Manber multi-literal search grep -F's speed comes from: a window
+// of the shortest literal's length slides over the message, and the last two bytes of
+// the window say how far it may jump without skipping a match. Log lines rarely contain
+// the rules' byte pairs, so most of a line is skipped, not read.
+type skipScanner struct {
+	m      int                  // window: the shortest literal length
+	shift  []uint8              // by byte pair: safe jump
+	bucket map[uint16][]skipLit // by byte pair ending a literal's m-prefix
+}
+
+type skipLit struct {
+	lit  string
+	rule uint32
+}
+
+// minSkipWindow below this the jumps are too short to beat the automaton.
+const minSkipWindow = 4
+
+func newSkipScanner(literals [][]string) *skipScanner {
+	m := 255
+	for _, lits := range literals {
+		for _, lit := range lits {
+			m = min(m, len(lit))
+		}
+	}
+	if m < minSkipWindow {
+		return nil
+	}
+	sc := &skipScanner{m: m, shift: make([]uint8, 1<<16), bucket: make(map[uint16][]skipLit)}
+	for i := range sc.shift {
+		sc.shift[i] = uint8(m - 1)
+	}
+	for r, lits := range literals {
+		for _, lit := range lits {
+			for j := 1; j < m; j++ {
+				pair := uint16(lit[j-1])<<8 | uint16(lit[j])
+				sc.shift[pair] = min(sc.shift[pair], uint8(m-1-j))
+			}
+			pair := uint16(lit[m-2])<<8 | uint16(lit[m-1])
+			sc.bucket[pair] = append(sc.bucket[pair], skipLit{lit: lit, rule: uint32(r)})
+		}
+	}
+	return sc
+}
+
+func (sc *skipScanner) scan(msg string, hits []uint64) {
+	shift := sc.shift
+	for pos := sc.m - 1; pos < len(msg); {
+		pair := uint16(msg[pos-1])<<8 | uint16(msg[pos])
+		if d := shift[pair]; d > 0 {
+			pos += int(d)
+			continue
+		}
+		start := pos - sc.m + 1
+		for _, c := range sc.bucket[pair] {
+			if len(msg)-start >= len(c.lit) && msg[start:start+len(c.lit)] == c.lit {
+				hits[c.rule>>6] |= 1 << (c.rule & 63)
+			}
+		}
+		pos++
+	}
 }
