@@ -8,7 +8,6 @@ package logtail
 import (
 	"fmt"
 	"regexp"
-	"strings"
 )
 
 // Rule maps a family of log messages to one closed-set event.
@@ -41,7 +40,9 @@ type compiledRule struct {
 // Classifier matches messages against a rule table; the first matching rule in table
 // order wins, so specific rows go before general ones.
 type Classifier struct {
-	rules []compiledRule
+	rules    []compiledRule
+	literals *literalSet
+	skip     *skipScanner // nil when a literal is too short for skipping to pay
 }
 
 // NewClassifier validates and compiles a rule table.
@@ -70,6 +71,12 @@ func NewClassifier(rules []Rule) (*Classifier, error) {
 		}
 		c.rules = append(c.rules, cr)
 	}
+	lits := make([][]string, len(rules))
+	for i := range rules {
+		lits[i] = rules[i].Any
+	}
+	c.literals = newLiteralSet(lits)
+	c.skip = newSkipScanner(lits)
 	return c, nil
 }
 
@@ -82,39 +89,44 @@ func MustClassifier(rules []Rule) *Classifier {
 	return c
 }
 
-// Classify returns the event of the first rule matching msg.
+// Classify returns the event of the first rule matching msg. All literals are searched
+// in one pass; only rules whose literal occurred are tried, in table order, and only
+// those run their regular expression.
 func (c *Classifier) Classify(msg string) (Match, bool) {
-	for _, cr := range c.rules {
-		hit := false
-		for _, lit := range cr.rule.Any {
-			if strings.Contains(msg, lit) {
-				hit = true
-				break
-			}
-		}
-		if !hit {
-			continue
-		}
+	var small [4]uint64
+	hits := small[:]
+	if n := (len(c.rules) + 63) / 64; n > len(small) {
+		hits = make([]uint64, n)
+	}
+	if c.skip != nil {
+		c.skip.scan(msg, hits)
+	} else {
+		c.literals.scan(msg, hits)
+	}
+	var m Match
+	found := eachHit(hits, func(i int) bool {
+		cr := &c.rules[i]
 		if cr.re == nil {
-			return Match{Event: cr.rule.Event, Rule: cr.rule}, true
+			m = Match{Event: cr.rule.Event, Rule: cr.rule}
+			return true
 		}
 		sub := cr.re.FindStringSubmatch(msg)
 		if sub == nil {
-			continue
+			return false
 		}
-		m := Match{Event: cr.rule.Event, Rule: cr.rule}
-		for i, name := range cr.re.SubexpNames() {
-			if name == "" || i >= len(sub) {
+		m = Match{Event: cr.rule.Event, Rule: cr.rule}
+		for j, name := range cr.re.SubexpNames() {
+			if name == "" || j >= len(sub) {
 				continue
 			}
 			if m.Fields == nil {
 				m.Fields = make(map[string]string)
 			}
-			m.Fields[name] = sub[i]
+			m.Fields[name] = sub[j]
 		}
-		return m, true
-	}
-	return Match{}, false
+		return true
+	})
+	return m, found
 }
 
 // Rules returns the table the classifier was built from, in order.

@@ -2,7 +2,9 @@ package logtail
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -210,41 +212,56 @@ func cutLine(line []byte, max int, enc string) []byte {
 	return line[:max]
 }
 
-// lineDecoder turns raw lines into UTF-8 text, reusing its buffers across lines.
+// lineDecoder turns raw lines into UTF-8 text.
 type lineDecoder struct {
 	sjis transform.Transformer
-	out  []byte
 }
 
-// decode returns the UTF-8 text of line and whether every byte decoded. *enc may be
-// promoted from encASCII once a line settles the question.
+// decode returns the UTF-8 text of line and whether every byte decoded.
 func (d *lineDecoder) decode(line []byte, enc *string, auto bool) (string, bool) {
+	out, ok := d.appendDecoded(nil, line, enc, auto)
+	return string(out), ok
+}
+
+// appendDecoded appends the UTF-8 text of line to dst and reports whether every byte
+// decoded (undecodable bytes become U+FFFD). *enc may be promoted from encASCII once a
+// line settles the question.
+func (d *lineDecoder) appendDecoded(dst, line []byte, enc *string, auto bool) ([]byte, bool) {
 	switch *enc {
 	case encUTF16LE, encUTF16BE:
-		return d.decodeUTF16(line, *enc == encUTF16BE)
+		return appendUTF16(dst, line, *enc == encUTF16BE)
 	case encShiftJIS:
 		if isASCII(line) {
-			return string(line), true
+			return append(dst, line...), true
 		}
-		return d.decodeShiftJIS(line)
+		return d.appendShiftJIS(dst, line)
 	default:
 		if utf8.Valid(line) {
 			if *enc == encASCII && !isASCII(line) {
 				*enc = encUTF8
 			}
-			return string(line), true
+			return append(dst, line...), true
 		}
 		if auto && *enc == encASCII {
-			if text, ok := d.decodeShiftJIS(line); ok {
+			mark := len(dst)
+			if out, ok := d.appendShiftJIS(dst, line); ok {
 				*enc = encShiftJIS
-				return text, true
+				return out, true
 			}
+			dst = dst[:mark]
 		}
-		return strings.ToValidUTF8(string(line), "\uFFFD"), false
+		return appendValidUTF8(dst, line), false
 	}
 }
 
+// isASCII checks eight bytes at a time: it runs over every line of an auto-detected log.
 func isASCII(b []byte) bool {
+	for len(b) >= 8 {
+		if binary.LittleEndian.Uint64(b)&0x8080808080808080 != 0 {
+			return false
+		}
+		b = b[8:]
+	}
 	for _, c := range b {
 		if c >= utf8.RuneSelf {
 			return false
@@ -253,27 +270,45 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-func (d *lineDecoder) decodeShiftJIS(line []byte) (string, bool) {
+// appendValidUTF8 replaces each run of invalid bytes with one U+FFFD.
+func appendValidUTF8(dst, line []byte) []byte {
+	invalid := false
+	for i := 0; i < len(line); {
+		r, size := utf8.DecodeRune(line[i:])
+		if r == utf8.RuneError && size == 1 {
+			if !invalid {
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			}
+			invalid = true
+			i++
+			continue
+		}
+		invalid = false
+		dst = append(dst, line[i:i+size]...)
+		i += size
+	}
+	return dst
+}
+
+func (d *lineDecoder) appendShiftJIS(dst, line []byte) ([]byte, bool) {
 	if d.sjis == nil {
 		d.sjis = japanese.ShiftJIS.NewDecoder()
 	}
 	d.sjis.Reset()
 	// One CP932 byte (half-width katakana) can become three UTF-8 bytes.
-	if cap(d.out) < 3*len(line)+8 {
-		d.out = make([]byte, 3*len(line)+8)
-	}
-	out := d.out[:cap(d.out)]
-	nDst, _, err := d.sjis.Transform(out, line, true)
+	mark := len(dst)
+	dst = slices.Grow(dst, 3*len(line)+8)
+	room := dst[mark : mark+3*len(line)+8]
+	nDst, _, err := d.sjis.Transform(room, line, true)
 	if err != nil {
-		return strings.ToValidUTF8(string(line), "\uFFFD"), false
+		return appendValidUTF8(dst[:mark], line), false
 	}
+	dst = dst[:mark+nDst]
 	// CP932 cannot encode U+FFFD, so a replacement character marks a byte it refused.
-	text := out[:nDst]
-	return string(text), !bytes.ContainsRune(text, utf8.RuneError)
+	return dst, !bytes.ContainsRune(dst[mark:], utf8.RuneError)
 }
 
-func (d *lineDecoder) decodeUTF16(line []byte, bigEndian bool) (string, bool) {
-	out := d.out[:0]
+func appendUTF16(dst, line []byte, bigEndian bool) ([]byte, bool) {
 	ok := true
 	n := len(line) &^ 1
 	if n != len(line) {
@@ -300,16 +335,15 @@ func (d *lineDecoder) decodeUTF16(line []byte, bigEndian bool) (string, bool) {
 			if r == utf8.RuneError {
 				ok = false
 			}
-			out = utf8.AppendRune(out, r)
+			dst = utf8.AppendRune(dst, r)
 		case u < utf8.RuneSelf:
-			out = append(out, byte(u))
+			dst = append(dst, byte(u))
 		default:
-			out = utf8.AppendRune(out, u)
+			dst = utf8.AppendRune(dst, u)
 		}
 	}
-	if !ok && n != len(line) {
-		out = utf8.AppendRune(out, utf8.RuneError)
+	if n != len(line) {
+		dst = utf8.AppendRune(dst, utf8.RuneError)
 	}
-	d.out = out
-	return string(out), ok
+	return dst, ok
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 const (
@@ -78,8 +79,11 @@ type Tailer struct {
 	filesSeen                                 atomic.Int64
 	records, lines, undecodable, truncatedCnt atomic.Uint64
 
-	buf []byte
-	dec lineDecoder
+	buf   []byte
+	dec   lineDecoder
+	spans []lineSpan
+	arena []byte
+	texts []decodedLine
 
 	// per-file read state
 	pending     []string
@@ -525,17 +529,19 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 	auto := t.encoding == encAuto
 	defer t.flush(file, handle)
 
-	emit := func(raw []byte, truncated bool) {
-		t.lines.Add(1)
-		text, ok := t.dec.decode(trimCR(raw, enc), &enc, auto)
-		if !ok {
-			t.undecodable.Add(1)
+	// Lines of a chunk are collected, decoded into one arena and handed out as substrings
+	// of a single string: one allocation per chunk instead of one per line.
+	spans := t.spans[:0]
+	emitAll := func() {
+		if len(spans) > 0 {
+			t.emitSpans(buf, spans, &enc, auto, file, handle)
+			spans = spans[:0]
 		}
-		if truncated {
-			t.truncatedCnt.Add(1)
-		}
-		t.deliver(text, file, !ok, truncated, handle)
 	}
+	emit := func(from, to int, truncated bool) {
+		spans = append(spans, lineSpan{from: from, to: to, truncated: truncated})
+	}
+	defer func() { t.spans = spans[:0] }()
 
 	n := 0        // bytes held in buf
 	base := pos   // file offset of buf[0]
@@ -571,9 +577,9 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 			} else {
 				line := buf[start : start+i]
 				if len(line) > maxRaw {
-					emit(cutLine(line, maxRaw, enc), true)
+					emit(start, start+len(cutLine(line, maxRaw, enc)), true)
 				} else {
-					emit(line, false)
+					emit(start, start+i, false)
 				}
 			}
 			start += i + int(unit)
@@ -585,10 +591,11 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 			drop := rest - rest%int(unit)
 			start += drop
 		case rest > maxRaw:
-			emit(cutLine(buf[start:n], maxRaw, enc), true)
+			emit(start, start+len(cutLine(buf[start:n], maxRaw, enc)), true)
 			skipping = true
 			start += rest - rest%int(unit)
 		}
+		emitAll()
 		copy(buf, buf[start:n])
 		n -= start
 		base += int64(start)
@@ -624,6 +631,61 @@ func (t *Tailer) sameContent(l *openLog, chunk []byte, chunkAt int64) bool {
 	}
 	l.head = head
 	return true
+}
+
+// lineSpan is a complete line in the read buffer, terminator excluded.
+type lineSpan struct {
+	from, to  int
+	truncated bool
+}
+
+type decodedLine struct {
+	from, to    int // in the arena
+	undecodable bool
+}
+
+// emitSpans decodes the lines of one chunk and delivers them. For UTF-8 (the common
+// case) a chunk that validates as a whole becomes one string shared by its lines.
+func (t *Tailer) emitSpans(buf []byte, spans []lineSpan, enc *string, auto bool, file string, handle func(Record)) {
+	t.lines.Add(uint64(len(spans)))
+	if *enc == encUTF8 || *enc == encASCII {
+		lo, hi := spans[0].from, spans[len(spans)-1].to
+		region := buf[lo:hi]
+		if utf8.Valid(region) {
+			if *enc == encASCII && !isASCII(region) {
+				*enc = encUTF8
+			}
+			chunk := string(region)
+			for _, sp := range spans {
+				if sp.truncated {
+					t.truncatedCnt.Add(1)
+				}
+				line := trimCR(region[sp.from-lo:sp.to-lo], *enc)
+				t.deliver(chunk[sp.from-lo:sp.from-lo+len(line)], file, false, sp.truncated, handle)
+			}
+			return
+		}
+	}
+	arena := t.arena[:0]
+	texts := t.texts[:0]
+	for _, sp := range spans {
+		from := len(arena)
+		var ok bool
+		arena, ok = t.dec.appendDecoded(arena, trimCR(buf[sp.from:sp.to], *enc), enc, auto)
+		texts = append(texts, decodedLine{from: from, to: len(arena), undecodable: !ok})
+	}
+	all := string(arena)
+	for i, sp := range spans {
+		d := texts[i]
+		if d.undecodable {
+			t.undecodable.Add(1)
+		}
+		if sp.truncated {
+			t.truncatedCnt.Add(1)
+		}
+		t.deliver(all[d.from:d.to], file, d.undecodable, sp.truncated, handle)
+	}
+	t.arena, t.texts = arena[:0], texts[:0]
 }
 
 // deliver hands a line to handle, joining continuation lines to their record.
