@@ -209,15 +209,27 @@ func buildCollectors(o *options, logger *slog.Logger) (*collector.Set, error) {
 		pinned, _ := time.Parse(time.RFC3339, o.testingTime)
 		now = func() time.Time { return pinned }
 	}
+	// Agent CLIs are run only by absolute path, so relative roots are made absolute here.
+	paths := collector.Paths{RootFS: absPath(o.rootFS), ProcFS: absPath(o.procFS), SysFS: absPath(o.sysFS)}
 	env := collector.Env{
 		Logger:   logger,
-		Paths:    collector.Paths{RootFS: o.rootFS, ProcFS: o.procFS, SysFS: o.sysFS},
+		Paths:    paths,
 		Runner:   &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
 		StateDir: o.stateDir,
 		Now:      now,
 		Location: loc,
 	}
 	return collector.NewSet(env)
+}
+
+func absPath(p string) string {
+	if p == "" {
+		return p
+	}
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }
 
 func newRouter(o *options, set *collector.Set, logger *slog.Logger) (http.Handler, error) {

@@ -75,6 +75,10 @@ type Tailer struct {
 	files   []*fileState
 	known   bool // a state existed or a Poll completed: new files are read from their start
 	derived json.RawMessage
+	// committed is what the last successful Commit wrote (offsets and derived state,
+	// without its time stamp): a scrape that read nothing new does not rewrite and
+	// fsync the state file.
+	committed []byte
 
 	filesSeen                                 atomic.Int64
 	records, lines, undecodable, truncatedCnt atomic.Uint64
@@ -154,7 +158,18 @@ func (t *Tailer) Commit(v any) error {
 	for _, f := range t.files {
 		st.Files = append(st.Files, *f)
 	}
-	return t.store.save(st)
+	content, err := json.Marshal(struct {
+		Files   []fileState
+		Derived json.RawMessage
+	}{st.Files, raw})
+	if err == nil && bytes.Equal(content, t.committed) {
+		return nil
+	}
+	if err := t.store.save(st); err != nil {
+		return err
+	}
+	t.committed = content
+	return nil
 }
 
 // Counts returns the cumulative counters since process start.

@@ -596,3 +596,37 @@ func TestPollReportsErrorsButDeliversOtherFiles(t *testing.T) {
 		t.Fatalf("err %v, records %d", err, len(c.recs))
 	}
 }
+
+// A scrape that read nothing new must not rewrite (and fsync) the state file: on a busy
+// endpoint that is a disk write per scrape per log family for nothing.
+func TestCommitSkipsUnchangedState(t *testing.T) {
+	dir := t.TempDir()
+	stateDir := t.TempDir()
+	log := filepath.Join(dir, "masvc_host.log")
+	writeFile(t, log, lines("2026-11-20 10:00:00.000 (1.1) a.Info: one"))
+	store := OpenStore(stateDir, nil)
+	tl := NewTailer(Source{Name: "skip", Globs: []string{log}}, store, nil)
+	poll(t, tl)
+	if err := tl.Commit(map[string]int{"n": 1}); err != nil {
+		t.Fatal(err)
+	}
+	stateFile := filepath.Join(stateDir, stateFileName("skip"))
+	if err := os.Remove(stateFile); err != nil {
+		t.Fatalf("state not written by the first Commit: %v", err)
+	}
+	poll(t, tl)
+	if err := tl.Commit(map[string]int{"n": 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stateFile); err == nil {
+		t.Fatal("an unchanged state was written again")
+	}
+	appendFile(t, log, lines("2026-11-20 10:00:01.000 (1.1) a.Info: two"))
+	poll(t, tl)
+	if err := tl.Commit(map[string]int{"n": 2}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(stateFile); err != nil {
+		t.Fatalf("a changed state was not written: %v", err)
+	}
+}
