@@ -1,240 +1,19 @@
 package probe
 
 import (
-	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/base64"
 	"errors"
-	"io"
-	"math/big"
 	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/probe/probetest"
 )
 
 // Everything here listens on and dials 127.0.0.1 only; names resolve through
-// fakeResolver, never the system DNS.
-
-type testCA struct {
-	cert *x509.Certificate
-	key  *ecdsa.PrivateKey
-	pool *x509.CertPool
-}
-
-var serial int64 = 100
-
-func newTestCA(t testing.TB, name string) *testCA {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(serial),
-		Subject:               pkix.Name{CommonName: name},
-		NotBefore:             time.Now().Add(-24 * time.Hour),
-		NotAfter:              time.Now().Add(365 * 24 * time.Hour),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &testCA{cert: cert, key: key, pool: pool}
-}
-
-// issue signs a server certificate for names (DNS names or IPs) valid in [notBefore, notAfter].
-func (ca *testCA) issue(t testing.TB, notBefore, notAfter time.Time, names ...string) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	serial++
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: names[0]},
-		NotBefore:    notBefore,
-		NotAfter:     notAfter,
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	for _, n := range names {
-		if ip := net.ParseIP(n); ip != nil {
-			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
-		} else {
-			tmpl.DNSNames = append(tmpl.DNSNames, n)
-		}
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, _ := x509.ParseCertificate(der)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
-}
-
-// listen opens a loopback listener closed at the end of the test.
-func listen(t testing.TB) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	return ln
-}
-
-func port(ln net.Listener) int { return ln.Addr().(*net.TCPAddr).Port }
-
-// serveTLS answers TLS handshakes with cert until the test ends.
-func serveTLS(t testing.TB, cert tls.Certificate) net.Listener {
-	t.Helper()
-	ln := listen(t)
-	tl := tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}})
-	go func() {
-		for {
-			c, err := tl.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				_ = c.(*tls.Conn).Handshake()
-				_, _ = io.Copy(io.Discard, c)
-			}()
-		}
-	}()
-	return ln
-}
-
-// serveSilent accepts connections and never says anything: a TLS endpoint black-holed
-// behind a middlebox that completes TCP.
-func serveSilent(t testing.TB) net.Listener {
-	t.Helper()
-	ln := listen(t)
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	return ln
-}
-
-// refusingPort returns a loopback port nothing listens on.
-func refusingPort(t testing.TB) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := port(ln)
-	ln.Close()
-	return p
-}
-
-// connectProxy is an HTTP proxy that tunnels CONNECT to 127.0.0.1 only and, when user is
-// set, demands Basic credentials. Requests for port 1 get 502, as a proxy that cannot
-// reach the target answers.
-type connectProxy struct {
-	user, password string
-	mu             sync.Mutex
-	authHeaders    []string
-}
-
-func (p *connectProxy) serve(t testing.TB) net.Listener {
-	t.Helper()
-	ln := listen(t)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go p.handle(c)
-		}
-	}()
-	return ln
-}
-
-func (p *connectProxy) handle(c net.Conn) {
-	defer c.Close()
-	br := bufio.NewReader(c)
-	req, err := http.ReadRequest(br)
-	if err != nil {
-		return
-	}
-	auth := req.Header.Get("Proxy-Authorization")
-	p.mu.Lock()
-	p.authHeaders = append(p.authHeaders, auth)
-	p.mu.Unlock()
-	if req.Method != http.MethodConnect {
-		io.WriteString(c, "HTTP/1.1 405 Method Not Allowed\r\n\r\n")
-		return
-	}
-	if p.user != "" {
-		want := "Basic " + base64.StdEncoding.EncodeToString([]byte(p.user+":"+p.password))
-		if auth != want {
-			io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\n\r\n")
-			return
-		}
-	}
-	_, targetPort, _ := net.SplitHostPort(req.Host)
-	if targetPort == "1" {
-		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-		return
-	}
-	up, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", targetPort))
-	if err != nil {
-		io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-		return
-	}
-	defer up.Close()
-	io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
-	go func() { _, _ = io.Copy(up, br) }()
-	_, _ = io.Copy(c, up)
-}
-
-// fakeResolver maps every name it knows to 127.0.0.1 and fails the rest like a
-// resolver answering NXDOMAIN.
-type fakeResolver map[string]bool
-
-func (r fakeResolver) LookupHost(ctx context.Context, host string) ([]string, error) {
-	if r[host] {
-		return []string{"127.0.0.1"}, nil
-	}
-	return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-}
+// probetest.Resolver, never the system DNS.
 
 func hang(ctx context.Context, network, address string) (net.Conn, error) {
 	<-ctx.Done()
@@ -242,26 +21,26 @@ func hang(ctx context.Context, network, address string) (net.Conn, error) {
 }
 
 func TestProbeLoopback(t *testing.T) {
-	ca := newTestCA(t, "secagent test CA")
-	otherCA := newTestCA(t, "unknown CA")
+	ca := probetest.NewCA(t, "secagent test CA")
+	otherCA := probetest.NewCA(t, "unknown CA")
 	now := time.Now()
 	validFrom, validTo := now.Add(-time.Hour), now.Add(90*24*time.Hour)
 
-	good := serveTLS(t, ca.issue(t, validFrom, validTo, "backend.probe.test", "127.0.0.1"))
+	good := probetest.ServeTLS(t, ca.Issue(t, validFrom, validTo, "backend.probe.test", "127.0.0.1"))
 	expiredNotAfter := now.Add(-48 * time.Hour).Truncate(time.Second)
-	expired := serveTLS(t, ca.issue(t, now.Add(-30*24*time.Hour), expiredNotAfter, "backend.probe.test"))
-	unknown := serveTLS(t, otherCA.issue(t, validFrom, validTo, "backend.probe.test"))
-	silent := serveSilent(t)
-	refused := refusingPort(t)
+	expired := probetest.ServeTLS(t, ca.Issue(t, now.Add(-30*24*time.Hour), expiredNotAfter, "backend.probe.test"))
+	unknown := probetest.ServeTLS(t, otherCA.Issue(t, validFrom, validTo, "backend.probe.test"))
+	silent := probetest.ServeSilent(t)
+	refused := probetest.RefusingPort(t)
 
-	authProxy := &connectProxy{user: "svc-probe", password: "S3cr3t-Pr0be-pass"}
-	authProxyLn := authProxy.serve(t)
-	openProxy := (&connectProxy{}).serve(t)
+	authProxy := &probetest.ConnectProxy{User: "svc-probe", Password: "S3cr3t-Pr0be-pass"}
+	authProxyLn := authProxy.Serve(t)
+	openProxy := (&probetest.ConnectProxy{}).Serve(t)
 
-	resolver := fakeResolver{"backend.probe.test": true, "proxy.probe.test": true, "other.probe.test": true}
-	name := func(ln net.Listener) string { return JoinName("backend.probe.test", port(ln)) }
+	resolver := probetest.Resolver{"backend.probe.test": true, "proxy.probe.test": true, "other.probe.test": true}
+	name := func(ln net.Listener) string { return JoinName("backend.probe.test", probetest.Port(ln)) }
 	proxyAt := func(ln net.Listener, user, password string) *ProxySpec {
-		return &ProxySpec{Address: JoinName("proxy.probe.test", port(ln)), Username: user, Password: password}
+		return &ProxySpec{Address: JoinName("proxy.probe.test", probetest.Port(ln)), Username: user, Password: password}
 	}
 
 	cases := []struct {
@@ -281,7 +60,7 @@ func TestProbeLoopback(t *testing.T) {
 		},
 		{
 			name:      "IP literal: no DNS phase, IP SAN verified",
-			target:    Target{Agent: "qualys_cloud_agent", Name: JoinName("127.0.0.1", port(good))},
+			target:    Target{Agent: "qualys_cloud_agent", Name: JoinName("127.0.0.1", probetest.Port(good))},
 			wantTimed: []Phase{PhaseConnect, PhaseTLS},
 			wantCert:  true,
 		},
@@ -316,7 +95,7 @@ func TestProbeLoopback(t *testing.T) {
 		},
 		{
 			name:       "wrong host name: tls",
-			target:     Target{Agent: "mcafee_agent", Name: JoinName("other.probe.test", port(good))},
+			target:     Target{Agent: "mcafee_agent", Name: JoinName("other.probe.test", probetest.Port(good))},
 			wantPhase:  PhaseTLS,
 			wantTimed:  []Phase{PhaseDNS, PhaseConnect, PhaseTLS},
 			wantCert:   true,
@@ -393,7 +172,7 @@ func TestProbeLoopback(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := &Prober{Resolver: resolver, Roots: ca.pool, Timeout: 500 * time.Millisecond, Dial: tc.dial}
+			p := &Prober{Resolver: resolver, Roots: ca.Pool, Timeout: 500 * time.Millisecond, Dial: tc.dial}
 			r := p.Probe(context.Background(), tc.target)
 			if r.Success != (tc.wantPhase == "") || r.FailedPhase != tc.wantPhase {
 				t.Fatalf("success %v phase %q (err %q), want phase %q", r.Success, r.FailedPhase, r.Err, tc.wantPhase)
@@ -425,7 +204,7 @@ func TestProbeLoopback(t *testing.T) {
 	}
 
 	t.Run("expired certificate reports its own not_after", func(t *testing.T) {
-		p := &Prober{Resolver: resolver, Roots: ca.pool, Timeout: 500 * time.Millisecond}
+		p := &Prober{Resolver: resolver, Roots: ca.Pool, Timeout: 500 * time.Millisecond}
 		r := p.Probe(context.Background(), Target{Name: name(expired)})
 		if !r.CertNotAfter.Equal(expiredNotAfter) {
 			t.Errorf("not_after %v, want %v", r.CertNotAfter, expiredNotAfter)
@@ -433,10 +212,8 @@ func TestProbeLoopback(t *testing.T) {
 	})
 
 	t.Run("the proxy received Basic credentials only when configured", func(t *testing.T) {
-		authProxy.mu.Lock()
-		defer authProxy.mu.Unlock()
 		var withAuth, without int
-		for _, h := range authProxy.authHeaders {
+		for _, h := range authProxy.AuthHeaders() {
 			if h == "" {
 				without++
 			} else {
@@ -504,13 +281,13 @@ func TestProbeAllKeepsOrderAndBoundsConcurrency(t *testing.T) {
 }
 
 func TestProbeUsesTheInjectedClock(t *testing.T) {
-	ca := newTestCA(t, "clock CA")
+	ca := probetest.NewCA(t, "clock CA")
 	now := time.Now()
-	ln := serveTLS(t, ca.issue(t, now.Add(-time.Hour), now.Add(time.Hour), "127.0.0.1"))
-	target := Target{Name: JoinName("127.0.0.1", port(ln))}
+	ln := probetest.ServeTLS(t, ca.Issue(t, now.Add(-time.Hour), now.Add(time.Hour), "127.0.0.1"))
+	target := Target{Name: JoinName("127.0.0.1", probetest.Port(ln))}
 	// Two days on, the certificate has expired; with a frozen clock every phase lasts 0.
 	frozen := now.Add(48 * time.Hour)
-	p := &Prober{Roots: ca.pool, Timeout: time.Second, Now: func() time.Time { return frozen }}
+	p := &Prober{Roots: ca.Pool, Timeout: time.Second, Now: func() time.Time { return frozen }}
 	r := p.Probe(context.Background(), target)
 	if r.FailedPhase != PhaseTLS {
 		t.Fatalf("phase %q (%s), want tls: the certificate is expired at the injected time", r.FailedPhase, r.Err)
