@@ -70,8 +70,30 @@ var typographicQuotes = strings.NewReplacer(
 // Only https_proxy and qualys_https_proxy are read; a later assignment of the same
 // variable replaces the earlier one, as in a shell. The only error is ErrBinary.
 func ParseProxyEnv(b []byte) (ProxyConfig, error) {
+	var pc ProxyConfig
+	err := walkProxyEnv(b, func(kind, _ string, e endpoint, ok bool) {
+		if !ok {
+			pc.Invalid++
+			return
+		}
+		if pc.Count(kind) == MaxProxiesPerKind {
+			pc.Excess++
+			return
+		}
+		pc.AuthConfigured = pc.AuthConfigured || e.userinfo
+		pc.Proxies = append(pc.Proxies, Proxy{Kind: kind, Scheme: e.scheme, HostPort: e.hostPort()})
+	})
+	if err != nil {
+		return ProxyConfig{}, err
+	}
+	return pc, nil
+}
+
+// walkProxyEnv calls visit for every non-empty proxy URL of the env file, kind by kind in
+// ProxyKinds order and in file order within a kind, with the raw URL and its parse.
+func walkProxyEnv(b []byte, visit func(kind, raw string, e endpoint, ok bool)) error {
 	if bytes.IndexByte(b, 0) >= 0 {
-		return ProxyConfig{}, ErrBinary
+		return ErrBinary
 	}
 	values := map[string]string{}
 	for _, line := range textLines(b) {
@@ -90,32 +112,20 @@ func ParseProxyEnv(b []byte) (ProxyConfig, error) {
 		}
 		values[key] = unquote(typographicQuotes.Replace(strings.TrimSpace(line[eq+1:])))
 	}
-	var pc ProxyConfig
 	for _, kind := range ProxyKinds {
 		value, ok := values[kind]
 		if !ok {
 			continue
 		}
-		n := 0
 		for _, raw := range splitProxyList(value) {
 			if raw == "" {
 				continue
 			}
 			e, ok := parseEndpoint(raw)
-			if !ok {
-				pc.Invalid++
-				continue
-			}
-			if n == MaxProxiesPerKind {
-				pc.Excess++
-				continue
-			}
-			n++
-			pc.AuthConfigured = pc.AuthConfigured || e.userinfo
-			pc.Proxies = append(pc.Proxies, Proxy{Kind: kind, Scheme: e.scheme, HostPort: e.hostPort()})
+			visit(kind, raw, e, ok)
 		}
 	}
-	return pc, nil
+	return nil
 }
 
 // splitProxyList splits on ';' but re-joins a fragment that can only be the rest of the

@@ -1,0 +1,271 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/probe"
+	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+)
+
+// Where the probe finds each agent's back end. Paths are host paths resolved through
+// Paths.Root, so fixture trees stand in for a host.
+var (
+	// cmdagent locations (SPEC §5 mcafee): MA 5.x, legacy MA 4.x, Windows.
+	probeCmdAgentPaths = map[string][]string{
+		"linux":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
+		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
+	}
+	// The Windows connector's install root and policy (research A.1, A.6). On Linux it is
+	// looked up under --path.rootfs too, which is how fixture trees of Windows hosts run.
+	probeCiscoWindowsRoot = `C:\Program Files\Cisco\AMP`
+)
+
+const (
+	// ePO's agent-to-server port when cmdagent prints none: 443 since ePO 5.x
+	// (research §3.5: "the agent otherwise uses HTTP(S) 80/443").
+	probeEPODefaultPort = 443
+	// The TETRA definition server named by Cisco's KB when policy.xml cannot be read
+	// (seed 002: Resolve-DnsName / curl against tetra-defs.amp.cisco.com).
+	probeTetraDefaultServer = "tetra-defs.amp.cisco.com"
+	probeTetraPort          = 443
+)
+
+// agentTargets reads each installed agent's configuration. An absent agent adds no
+// target and no source; a source that cannot be read is reported (degraded) and, where a
+// documented default exists, the default is probed instead.
+func (c *probeCollector) agentTargets(ctx context.Context) ([]probe.Target, []probeSource) {
+	var targets []probe.Target
+	var sources []probeSource
+	for _, derive := range []func(context.Context) ([]probe.Target, []probeSource){
+		c.mcafeeTargets, c.ciscoTargets, c.qualysTargets,
+	} {
+		t, s := derive(ctx)
+		targets = append(targets, t...)
+		sources = append(sources, s...)
+	}
+	return targets, sources
+}
+
+func (c *probeCollector) goos() string {
+	if c.env.Paths.goos() == "windows" {
+		return "windows"
+	}
+	return "linux"
+}
+
+// mcafeeTargets runs `cmdagent -i` (read-only; -c/-e/-p would make the agent call the
+// server) and probes every ePO server / agent handler it lists. The agent's proxy is part
+// of ePO policy and not readable on the host, so the exporter's environment proxy applies.
+func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []probeSource) {
+	cli := ""
+	for _, p := range probeCmdAgentPaths[c.goos()] {
+		if resolved := c.env.Paths.Root(p); probeFileExists(resolved) {
+			cli = resolved
+			break
+		}
+	}
+	if cli == "" || c.env.Runner == nil {
+		return nil, nil
+	}
+	res, err := c.env.Runner.Run(ctx, cli, "-i")
+	if err != nil && len(res.Stdout) == 0 {
+		return nil, []probeSource{{"mcafee_cmdagent", err}}
+	}
+	info, perr := mcafee.ParseCmdAgentInfo(res.Stdout, c.env.Location)
+	if perr != nil {
+		return nil, []probeSource{{"mcafee_cmdagent", perr}}
+	}
+	var targets []probe.Target
+	for _, srv := range info.EPOServers {
+		port := srv.Port
+		if port == 0 {
+			port = probeEPODefaultPort
+		}
+		if _, _, err := probe.SplitName(probe.JoinName(srv.Host, port)); err != nil {
+			continue
+		}
+		name := probe.JoinName(srv.Host, port)
+		targets = append(targets, probe.Target{
+			Agent: AgentMcAfee, Name: name, Proxy: c.environmentProxy(name), SkipChainVerify: true,
+		})
+	}
+	return targets, []probeSource{{"mcafee_cmdagent", nil}}
+}
+
+// ciscoTargets probes the Windows connector's TETRA update server through the policy's
+// proxy. policy.xml is readable by SYSTEM and Administrators only since 7.5.7 / 8.1.3
+// (CSCwc05323): unreadable, the default server is probed with the environment proxy and
+// the source is reported degraded. The policy keeps proxy credentials the exporter does
+// not read (SPEC §4); an authenticating policy proxy is probed without them, and
+// answers proxy_auth. The Linux connector has no TETRA engine and no derived target.
+func (c *probeCollector) ciscoTargets(_ context.Context) ([]probe.Target, []probeSource) {
+	root := c.env.Paths.Root(probeCiscoWindowsRoot)
+	if !probeDirExists(root) {
+		return nil, nil
+	}
+	server := probeTetraDefaultServer
+	var proxy *probe.ProxySpec
+	raw, err := os.ReadFile(filepath.Join(root, "policy.xml"))
+	if err == nil {
+		var pol cisco.Policy
+		if pol, err = cisco.ParsePolicyXML(raw); err == nil {
+			if (pol.TetraEnabled != nil && !*pol.TetraEnabled) || (pol.TetraUpdateEnabled != nil && !*pol.TetraUpdateEnabled) {
+				return nil, []probeSource{{"cisco_policy_xml", nil}}
+			}
+			if pol.TetraUpdateServer != "" {
+				server = pol.TetraUpdateServer
+			}
+			proxy, err = ciscoPolicyProxy(pol.Proxy)
+		}
+	}
+	name, nerr := tetraTargetName(server)
+	if nerr != nil {
+		return nil, []probeSource{{"cisco_policy_xml", nerr}}
+	}
+	if proxy == nil {
+		// No policy proxy (or none readable): the connector then goes direct or through
+		// the system proxy (UNVERIFIED), of which HTTPS_PROXY is the part a service sees.
+		proxy = c.environmentProxy(name)
+	}
+	return []probe.Target{{Agent: AgentCisco, Name: name, Proxy: proxy}}, []probeSource{{"cisco_policy_xml", err}}
+}
+
+// ciscoPolicyProxy turns the policy proxy into a probe proxy. A PAC file cannot be
+// evaluated here; a proxy without a port has no documented default.
+func ciscoPolicyProxy(p cisco.PolicyProxy) (*probe.ProxySpec, error) {
+	if !p.Configured || p.HostPort == "" {
+		if p.PACConfigured {
+			return nil, errors.New("policy proxy is a PAC file, which the probe does not evaluate; using the environment proxy")
+		}
+		return nil, nil
+	}
+	host, port, err := probe.SplitName(p.HostPort)
+	if err != nil {
+		return nil, fmt.Errorf("policy proxy %q: %w", p.HostPort, err)
+	}
+	return &probe.ProxySpec{Address: probe.JoinName(host, port)}, nil
+}
+
+// tetraTargetName accepts the policy's server as a host name (research A.6) or, should a
+// console ever write one, host:port or a URL.
+func tetraTargetName(server string) (string, error) {
+	s := strings.TrimSpace(server)
+	if _, after, ok := strings.Cut(s, "://"); ok {
+		s = after
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if host, port, err := probe.SplitName(s); err == nil {
+		return probe.JoinName(host, port), nil
+	}
+	if _, _, err := probe.SplitName(probe.JoinName(s, probeTetraPort)); err != nil {
+		return "", fmt.Errorf("policy.xml TETRA update server is not a host name: %w", err)
+	}
+	return probe.JoinName(s, probeTetraPort), nil
+}
+
+// qualysTargets probes the platform named by ServerUri through the proxy of the agent's
+// env file: qualys_https_proxy (platform traffic only) before https_proxy (all traffic),
+// the first of up to five, with its credentials. The env file is the only proxy setting
+// the Linux agent's service reads, so no other proxy is assumed. The Windows agent keeps
+// both in the registry (value names UNVERIFIED, research C.3) and is not derived.
+func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []probeSource) {
+	if c.goos() == "windows" {
+		return nil, nil
+	}
+	raw, err := probeReadFirst(c.env.Paths, qualys.AgentConfPaths)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, []probeSource{{"qualys_agent_conf", err}}
+	}
+	conf, err := qualys.ParseAgentConf(raw)
+	if err == nil && conf.ServerURI == "" {
+		err = errors.New("ServerUri is missing or not a URL")
+	}
+	sources := []probeSource{{"qualys_agent_conf", err}}
+	if err != nil {
+		return nil, sources
+	}
+	host, port, err := probe.SplitName(conf.ServerURI)
+	if err != nil {
+		sources[0].err = err
+		return nil, sources
+	}
+	target := probe.Target{Agent: AgentQualys, Name: probe.JoinName(host, port)}
+
+	env, err := probeReadFirst(c.env.Paths, qualys.ProxyEnvPaths)
+	if errors.Is(err, fs.ErrNotExist) {
+		return []probe.Target{target}, sources
+	}
+	if err == nil {
+		var logins []qualys.ProxyLogin
+		if logins, err = qualys.ParseProxyLogins(env); err == nil {
+			target.Proxy, err = qualysProxy(logins)
+		}
+	}
+	sources = append(sources, probeSource{"qualys_proxy_env", err})
+	return []probe.Target{target}, sources
+}
+
+func qualysProxy(logins []qualys.ProxyLogin) (*probe.ProxySpec, error) {
+	for _, kind := range []string{qualys.ProxyKindQualysHTTPS, qualys.ProxyKindHTTPS} {
+		for _, l := range logins {
+			if l.Kind != kind {
+				continue
+			}
+			host, port, err := probe.SplitName(l.HostPort)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s has no port; the agent's default is undocumented", l.Kind, l.HostPort)
+			}
+			return &probe.ProxySpec{Address: probe.JoinName(host, port), Username: l.Username, Password: l.Password}, nil
+		}
+	}
+	return nil, nil
+}
+
+// environmentProxy is HTTPS_PROXY / NO_PROXY of the exporter's environment for name. A
+// malformed value is logged (without the value: it may hold credentials) and ignored.
+func (c *probeCollector) environmentProxy(name string) *probe.ProxySpec {
+	host, port, err := probe.SplitName(name)
+	if err != nil {
+		return nil
+	}
+	p, err := probe.ProxyFromEnvironment(c.getenv, host, port)
+	if err != nil && c.env.Logger != nil {
+		c.env.Logger.Warn("ignoring the environment proxy", "err", err)
+	}
+	return p
+}
+
+// probeReadFirst reads the first of the root-relative paths that exists.
+func probeReadFirst(p Paths, rels []string) ([]byte, error) {
+	for _, rel := range rels {
+		b, err := os.ReadFile(p.Root("/" + rel))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		return b, err
+	}
+	return nil, fs.ErrNotExist
+}
+
+func probeFileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
+func probeDirExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
