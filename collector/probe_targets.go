@@ -66,7 +66,12 @@ func (c *probeCollector) goos() string {
 // of ePO policy and not readable on the host, so the exporter's environment proxy applies.
 func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []probeSource) {
 	cli := ""
-	for _, p := range probeCmdAgentPaths[c.goos()] {
+	candidates := probeCmdAgentPaths[c.goos()]
+	if *mcafeeCmdAgentFlag != "" {
+		// The operator told the mcafee collector where cmdagent is: the probe uses the same one.
+		candidates = []string{*mcafeeCmdAgentFlag}
+	}
+	for _, p := range candidates {
 		if resolved := c.env.Paths.Root(p); probeFileExists(resolved) {
 			cli = resolved
 			break
