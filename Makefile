@@ -13,8 +13,16 @@ LDFLAGS   = -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Revisio
 DEMO_HOST ?= collector/fixtures/hosts/demo
 DEMO_PORT ?= 9847
 FUZZTIME  ?= 30s
+# Packaging: nfpm is pinned and run from the Go module proxy (v2.46+ needs modules the
+# proxy refuses); wixl and msiinfo come from Debian's wixl and msitools packages.
+NFPM      ?= $(GO) run github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.0
+DIST      ?= dist
+PKG_ARCH  ?= amd64
+# An MSI ProductVersion is numeric only: 1.2.3-rc.1 is packaged as 1.2.3.
+MSI_VERSION = $(shell echo $(VERSION) | sed 's/[-+].*//')
 
-.PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean
+.PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean \
+        package package-linux package-msi package-test package-tools
 
 all: build
 
@@ -26,7 +34,7 @@ build-windows:
 
 # Everything CI runs: formatting, vet, the Windows build, every Go test (unit, fuzz seed
 # corpora, end-to-end against the built binary with promtool), and the rule checks.
-test: tools fmt-check vet build-windows unit
+test: tools fmt-check vet build-windows unit package-test
 
 unit:
 	SECAGENT_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
@@ -74,5 +82,39 @@ tools:
 	fi; \
 	promtool --version | head -1; amtool --version 2>&1 | head -1
 
+# deb + rpm (nfpm) and the Windows MSI (wixl) into $(DIST)/.
+package: package-linux package-msi
+
+package-linux:
+	mkdir -p $(DIST)/stage
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(PKG_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/stage/$(BINARY) ./cmd/secagent_exporter
+	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
+	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
+
+package-msi: package-tools
+	mkdir -p $(DIST)/stage
+	CGO_ENABLED=0 GOOS=windows GOARCH=amd64 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/stage/$(BINARY).exe ./cmd/secagent_exporter
+	wixl -a x64 -D Version=$(MSI_VERSION) -D ExePath=$(DIST)/stage/$(BINARY).exe \
+	  -D ConfigPath=packaging/windows/config.yml \
+	  -o $(DIST)/$(BINARY)-$(VERSION)-amd64.msi packaging/windows/secagent_exporter.wxs
+
+# Builds every package and inspects it: the deb unpacked into a throwaway root, the rpm
+# through rpm -qp, the MSI's tables through msiinfo (packaging/test-packages.sh).
+package-test: package-tools package
+	packaging/test-packages.sh $(DIST) $(VERSION) $(PKG_ARCH)
+
+# wixl, msiinfo/msiextract and rpm come from Debian's packages.
+package-tools:
+	@missing=""; \
+	command -v wixl >/dev/null 2>&1 || missing="$$missing wixl"; \
+	command -v msiinfo >/dev/null 2>&1 || missing="$$missing msitools"; \
+	command -v rpm >/dev/null 2>&1 || missing="$$missing rpm"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing from Debian:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
 clean:
 	rm -f $(BINARY) $(BINARY).exe
+	rm -rf $(DIST)

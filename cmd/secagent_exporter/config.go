@@ -49,7 +49,9 @@ func applyConfigFile(app *kingpin.Application, path string, explicit map[string]
 	sort.Strings(keys)
 	for _, key := range keys {
 		name := strings.TrimPrefix(key, "--")
-		if name == "config.file" {
+		// A one-shot textfile run in the file a service also reads would make the service
+		// write once and exit, so that flag is command line only.
+		if name == "config.file" || name == "output.textfile" {
 			return fmt.Errorf("--config.file %s: key %q is not allowed in the file", path, key)
 		}
 		flag := app.GetFlag(name)
@@ -122,4 +124,31 @@ func scalarValues(v any) ([]string, error) {
 	default:
 		return []string{fmt.Sprint(t)}, nil
 	}
+}
+
+// applyEnabledList turns --collectors.enabled=a,b into --collector.a --collector.b with
+// every other collector disabled: one install parameter (the MSI's ENABLED_COLLECTORS)
+// instead of a flag per collector.
+func applyEnabledList(app *kingpin.Application, list string) error {
+	if strings.TrimSpace(list) == "" {
+		return nil
+	}
+	known := map[string]bool{}
+	for _, n := range collector.Names() {
+		known[n] = true
+	}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if !known[name] {
+			return fmt.Errorf("--collectors.enabled: unknown collector %q (known: %s)", name, strings.Join(collector.Names(), ", "))
+		}
+		if err := app.GetFlag("collector." + name).Model().Value.Set("true"); err != nil {
+			return fmt.Errorf("--collectors.enabled: %s: %w", name, err)
+		}
+		collector.MarkExplicit(name)
+	}
+	return nil
 }

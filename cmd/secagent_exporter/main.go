@@ -4,15 +4,18 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -49,6 +52,8 @@ type options struct {
 	configFile       string
 	configCheck      bool
 	testingTime      string
+	textfile         string
+	enabledList      string
 	log              *promslog.Config
 }
 
@@ -80,18 +85,39 @@ func addFlags(app *kingpin.Application) *options {
 	app.Flag("state.dir", "Directory for persisted state (log offsets, last-seen events). Unusable means in-memory state with a warning.").Default(defaultStateDir()).StringVar(&o.stateDir)
 	app.Flag("config.file", "YAML file whose keys are flag names (without --); flags given on the command line win.").Default("").StringVar(&o.configFile)
 	app.Flag("config.check", "Validate flags and --config.file, build every enabled collector, then exit.").BoolVar(&o.configCheck)
+	app.Flag("collectors.enabled", "Comma-separated collectors to run; every other collector is disabled (--collector.disable-defaults plus --collector.<name> for each). Empty keeps the per-collector flags.").Default("").StringVar(&o.enabledList)
+	app.Flag("output.textfile", "Collect once, write the metrics atomically to this .prom file (for node_exporter's or windows_exporter's textfile collector) and exit instead of serving HTTP. Command line only.").Default("").StringVar(&o.textfile)
 	app.Flag("testing.time", "Pin the exporter's clock to this RFC 3339 time (tests and demos with fixture hosts only).").Hidden().StringVar(&o.testingTime)
 	promslogflag.AddFlags(app, o.log)
 	return o
 }
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	// The service check comes first so the Service Control Manager hears from the process
+	// before anything slow happens (windows_exporter issue #551: start-up timeouts at boot).
+	if code, isService := runWindowsService(); isService {
+		os.Exit(code)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr, promslog.New))
 }
 
 // run is main without os.Exit, so start-up errors are testable: every bad input ends in
 // one clear line on stderr and a non-zero status, never a panic trace.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr, promslog.New)
+}
+
+// Commands. The exporter is the default command, so every existing invocation (flags
+// only) keeps working; further commands (diagnostics) attach to the same application and
+// share its flags.
+const serveCommand = "serve"
+
+// runContext runs one command until it finishes or ctx is cancelled (SIGTERM, a service
+// stop). newLogger builds the process logger from the parsed --log.* flags; the Windows
+// service passes one that writes to the Event Log.
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, newLogger func(*promslog.Config) *slog.Logger) int {
 	app := kingpin.CommandLine
 	app.Name = exporterName
 	app.Help = "Prometheus exporter for the health of endpoint-security agents (McAfee/Trellix Agent + ePO, Cisco Secure Endpoint, Qualys Cloud Agent)."
@@ -100,6 +126,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	app.UsageWriter(stdout)
 	app.ErrorWriter(stderr)
 	app.Terminate(func(code int) { panic(exitCode(code)) })
+	app.Command(serveCommand, "Serve the metrics over HTTP (the default command).").Default()
 	o := addFlags(app)
 
 	code, done := parseArgs(app, o, args, stderr)
@@ -107,7 +134,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 
-	logger := promslog.New(o.log)
+	logger := newLogger(o.log)
 	logger.Info("Starting "+exporterName, "version", version.Info())
 	logger.Debug("Build context", "build_context", version.BuildContext())
 
@@ -121,6 +148,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "configuration OK; enabled collectors: %s\n", strings.Join(set.Enabled(), ", "))
 		return 0
 	}
+	if o.textfile != "" {
+		if err := writeTextfile(ctx, o.textfile, set, o.collectorTimeout); err != nil {
+			fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+			return 1
+		}
+		logger.Info("Wrote metrics", "file", o.textfile)
+		return 0
+	}
 
 	handler, err := newRouter(o, set, logger)
 	if err != nil {
@@ -132,11 +167,24 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case <-ctx.Done():
+			logger.Info("Stopping: finishing in-flight scrapes")
+			shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = server.Shutdown(shutdownCtx)
+		case <-stopped:
+		}
+	}()
 	if err := web.ListenAndServe(server, o.web, logger); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		logger.Error("web server stopped", "err", err)
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 1
 	}
+	logger.Info("Stopped")
 	return 0
 }
 
@@ -162,13 +210,16 @@ func parseArgs(app *kingpin.Application, o *options, args []string, stderr io.Wr
 		err = applyConfigFile(app, o.configFile, explicit)
 	}
 	if err == nil {
+		err = applyEnabledList(app, o.enabledList)
+	}
+	if err == nil {
 		err = validate(o)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 2, true
 	}
-	if o.disableDefaults {
+	if o.disableDefaults || strings.TrimSpace(o.enabledList) != "" {
 		collector.DisableDefaults()
 	}
 	return 0, false
