@@ -127,11 +127,20 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	app.ErrorWriter(stderr)
 	app.Terminate(func(code int) { panic(exitCode(code)) })
 	app.Command(serveCommand, "Serve the metrics over HTTP (the default command).").Default()
+	diag := addDiagnoseCommand(app)
+	bundleCmd := addSupportBundleCommand(app)
 	o := addFlags(app)
 
-	code, done := parseArgs(app, o, args, stderr)
+	command, code, done := parseArgs(app, o, args, stderr)
 	if done {
 		return code
+	}
+
+	switch command {
+	case diagnoseCommand:
+		return runDiagnose(ctx, o, diag, stdout, stderr)
+	case supportBundleCommand:
+		return runSupportBundle(ctx, app, o, bundleCmd, stdout, stderr)
 	}
 
 	logger := newLogger(o.log)
@@ -192,7 +201,7 @@ type exitCode int
 
 // parseArgs parses the command line and the config file. done reports that the process
 // should exit with code (help, version, or an error already printed).
-func parseArgs(app *kingpin.Application, o *options, args []string, stderr io.Writer) (code int, done bool) {
+func parseArgs(app *kingpin.Application, o *options, args []string, stderr io.Writer) (command string, code int, done bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			c, ok := r.(exitCode)
@@ -204,7 +213,7 @@ func parseArgs(app *kingpin.Application, o *options, args []string, stderr io.Wr
 	}()
 	explicit, err := explicitFlags(app, args)
 	if err == nil {
-		_, err = app.Parse(args)
+		command, err = app.Parse(args)
 	}
 	if err == nil && o.configFile != "" {
 		err = applyConfigFile(app, o.configFile, explicit)
@@ -217,12 +226,12 @@ func parseArgs(app *kingpin.Application, o *options, args []string, stderr io.Wr
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
-		return 2, true
+		return "", 2, true
 	}
 	if o.disableDefaults || strings.TrimSpace(o.enabledList) != "" {
 		collector.DisableDefaults()
 	}
-	return 0, false
+	return command, 0, false
 }
 
 func validate(o *options) error {
@@ -260,17 +269,21 @@ func buildCollectors(o *options, logger *slog.Logger) (*collector.Set, error) {
 		pinned, _ := time.Parse(time.RFC3339, o.testingTime)
 		now = func() time.Time { return pinned }
 	}
-	// Agent CLIs are run only by absolute path, so relative roots are made absolute here.
-	paths := collector.Paths{RootFS: absPath(o.rootFS), ProcFS: absPath(o.procFS), SysFS: absPath(o.sysFS)}
 	env := collector.Env{
 		Logger:   logger,
-		Paths:    paths,
+		Paths:    collectorPaths(o),
 		Runner:   &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
 		StateDir: o.stateDir,
 		Now:      now,
 		Location: loc,
 	}
 	return collector.NewSet(env)
+}
+
+// collectorPaths resolves --path.*; agent CLIs are run only by absolute path, so relative
+// roots are made absolute here.
+func collectorPaths(o *options) collector.Paths {
+	return collector.Paths{RootFS: absPath(o.rootFS), ProcFS: absPath(o.procFS), SysFS: absPath(o.sysFS)}
 }
 
 func absPath(p string) string {

@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
 	"github.com/prometheus/common/expfmt"
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
@@ -23,19 +21,12 @@ import (
 // The exporter's own go_* and process_* metrics are left out: they would describe this
 // short-lived run and collide with the metrics of the exporter that reads the file.
 func writeTextfile(ctx context.Context, path string, set *collector.Set, timeout time.Duration) error {
-	registry := prometheus.NewRegistry()
-	if err := registry.Register(versioncollector.NewCollector(exporterName)); err != nil {
-		return err
-	}
-	if err := registry.Register(set.Scraper(timeout)); err != nil {
-		return err
-	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	families, err := registry.Gather()
+	families, err := collectOnce(set, timeout)
 	if err != nil {
-		return fmt.Errorf("collecting metrics: %w", err)
+		return err
 	}
 
 	dir, base := filepath.Split(path)

@@ -1,0 +1,234 @@
+package main
+
+// The operator's commands for a troubled host: `diagnose` explains what is wrong and how
+// to fix it; `support-bundle` packs what is needed to go further, redacted.
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	versioncollector "github.com/prometheus/client_golang/prometheus/collectors/version"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/promslog"
+	"github.com/prometheus/common/version"
+
+	"github.com/secagent-exporter/secagent_exporter/collector"
+	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
+	"github.com/secagent-exporter/secagent_exporter/internal/diagnose"
+)
+
+const (
+	diagnoseCommand      = "diagnose"
+	supportBundleCommand = "support-bundle"
+	runbookURL           = "https://github.com/secagent-exporter/secagent_exporter/blob/main/docs/runbooks.md"
+)
+
+type diagnoseOptions struct {
+	lang string
+}
+
+func defaultLang() string {
+	for _, v := range []string{os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG")} {
+		if v != "" {
+			if strings.HasPrefix(strings.ToLower(v), "ja") {
+				return "ja"
+			}
+			return "en"
+		}
+	}
+	return "en"
+}
+
+func addDiagnoseCommand(app *kingpin.Application) *diagnoseOptions {
+	d := &diagnoseOptions{}
+	cmd := app.Command(diagnoseCommand, "Collect once and print every problem found with the vendor's remedy; exit 1 when something is wrong, 0 when healthy.")
+	cmd.Flag("lang", "Language of the report: en or ja (default from LANG).").Default(defaultLang()).EnumVar(&d.lang, "en", "ja")
+	return d
+}
+
+type bundleOptions struct {
+	output   string
+	logLines int
+}
+
+func addSupportBundleCommand(app *kingpin.Application) *bundleOptions {
+	b := &bundleOptions{}
+	cmd := app.Command(supportBundleCommand, "Write a redacted archive (version, flags, metrics, diagnosis, agent CLI output, config files, log tails, unclassified log lines, encodings) to send to whoever extends the parsers.")
+	cmd.Flag("output", "Archive to write (.tar.gz); default secagent-support-<host>-<time>.tar.gz in the current directory.").Default("").StringVar(&b.output)
+	cmd.Flag("log-lines", "Last lines kept of each agent log file.").Default("500").IntVar(&b.logLines)
+	return b
+}
+
+// collectOnce runs every enabled collector once and returns what a scrape would show.
+func collectOnce(set *collector.Set, timeout time.Duration) ([]*dto.MetricFamily, error) {
+	registry := prometheus.NewRegistry()
+	if err := registry.Register(versioncollector.NewCollector(exporterName)); err != nil {
+		return nil, err
+	}
+	if err := registry.Register(set.Scraper(timeout)); err != nil {
+		return nil, err
+	}
+	families, err := registry.Gather()
+	if err != nil {
+		return nil, fmt.Errorf("collecting metrics: %w", err)
+	}
+	return families, nil
+}
+
+func encodeFamilies(families []*dto.MetricFamily) ([]byte, error) {
+	var b bytes.Buffer
+	enc := expfmt.NewEncoder(&b, expfmt.NewFormat(expfmt.TypeTextPlain))
+	for _, mf := range families {
+		if err := enc.Encode(mf); err != nil {
+			return nil, err
+		}
+	}
+	return b.Bytes(), nil
+}
+
+func (o *options) now() time.Time {
+	if o.testingTime != "" {
+		t, _ := time.Parse(time.RFC3339, o.testingTime)
+		return t
+	}
+	return time.Now()
+}
+
+func runDiagnose(ctx context.Context, o *options, d *diagnoseOptions, stdout, stderr io.Writer) int {
+	logger := promslog.New(o.log)
+	set, cleanup, err := oneShotCollectors(o, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	defer cleanup()
+	families, err := collectOnce(set, o.collectorTimeout)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	findings := diagnose.Evaluate(families, o.now(), diagnose.DefaultThresholds)
+	diagnose.Render(stdout, findings, d.lang, runbookURL)
+	if diagnose.Failing(findings) {
+		return 1
+	}
+	return 0
+}
+
+func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options, b *bundleOptions, stdout, stderr io.Writer) int {
+	// The bundle carries the exporter's debug log of its one collection.
+	var logBuf bytes.Buffer
+	level := promslog.NewLevel()
+	_ = level.Set("debug")
+	logger := promslog.New(&promslog.Config{Level: level, Writer: &logBuf})
+	set, cleanup, err := oneShotCollectors(o, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	defer cleanup()
+	families, err := collectOnce(set, o.collectorTimeout)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	metricsText, err := encodeFamilies(families)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	var diag bytes.Buffer
+	diagnose.Render(&diag, diagnose.Evaluate(families, o.now(), diagnose.DefaultThresholds), "en", runbookURL)
+
+	out := b.output
+	if out == "" {
+		host, _ := os.Hostname()
+		out = fmt.Sprintf("secagent-support-%s-%s.tar.gz", sanitizeName(host), o.now().UTC().Format("20060102T150405Z"))
+	}
+	loc, _ := loadLocation(o.timezone)
+	goos := runtime.GOOS
+	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*.tmp")
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
+		return 2
+	}
+	defer os.Remove(tmp.Name())
+	sum, err := bundle.Write(ctx, tmp, bundle.Options{
+		Paths:       collectorPaths(o),
+		Runner:      &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
+		GOOS:        goos,
+		Location:    loc,
+		Now:         o.now(),
+		Version:     version.Print(exporterName),
+		Flags:       effectiveFlags(app),
+		Metrics:     metricsText,
+		Diagnosis:   diag.Bytes(),
+		ExporterLog: logBuf.Bytes(),
+		LogLines:    b.logLines,
+	})
+	if err == nil {
+		err = tmp.Close()
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), out)
+	}
+	if err != nil {
+		tmp.Close()
+		fmt.Fprintf(stderr, "%s: error: writing %s: %v\n", exporterName, out, err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d files, %d unclassified log lines); secrets are redacted, review it before sending\n", out, len(sum.Entries), sum.Unclassified)
+	return 0
+}
+
+func sanitizeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '_'
+	}, s)
+}
+
+// effectiveFlags lists every flag with the value in force (command line, config file or
+// default); the bundle redacts secret-looking values.
+func effectiveFlags(app *kingpin.Application) map[string]string {
+	out := map[string]string{}
+	for _, f := range app.Model().Flags {
+		if f.Name == "help" || f.Name == "version" {
+			continue
+		}
+		out[f.Name] = f.Value.String()
+	}
+	return out
+}
+
+// oneShotCollectors builds the collectors for a one-shot command with a state directory of
+// its own: the running service's log offsets must not move because an operator ran
+// diagnose, so the logs are read by the bounded backfill instead.
+func oneShotCollectors(o *options, logger *slog.Logger) (*collector.Set, func(), error) {
+	dir, err := os.MkdirTemp("", exporterName+"-oneshot-")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	shot := *o
+	shot.stateDir = dir
+	set, err := buildCollectors(&shot, logger)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return set, cleanup, nil
+}

@@ -1,0 +1,318 @@
+// Package bundle writes a support bundle: a redacted archive with exactly what is needed
+// to understand a host and to extend a parser — the tool version and flags, one
+// collection of metrics and its diagnosis, the agent CLI outputs, the agents'
+// configuration files, the last lines of each agent log, the log lines no vendor table
+// understood, and the encodings detected. Every text passes through redact first.
+package bundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector"
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/internal/redact"
+)
+
+// Options is what the command hands the bundle.
+type Options struct {
+	Paths    collector.Paths
+	Runner   *collector.Runner
+	GOOS     string
+	Location *time.Location
+	Now      time.Time
+	Version  string
+	// Flags are the effective flag values, name -> value.
+	Flags map[string]string
+	// Metrics, Diagnosis and ExporterLog come from one collection run by the command.
+	Metrics, Diagnosis, ExporterLog []byte
+	// LogLines is how many lines of each log file are kept (default 500).
+	LogLines int
+	// MaxFileBytes caps each configuration file and each log excerpt read (default 1 MiB).
+	MaxFileBytes int64
+}
+
+// Summary says what went into the archive.
+type Summary struct {
+	Entries      []string
+	Unclassified int
+}
+
+type archive struct {
+	tw      *tar.Writer
+	now     time.Time
+	entries []string
+}
+
+func (a *archive) add(name string, content []byte) error {
+	clean := redact.Bytes(content)
+	hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(clean)), ModTime: a.now, Typeflag: tar.TypeReg}
+	if err := a.tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	if _, err := a.tw.Write(clean); err != nil {
+		return err
+	}
+	a.entries = append(a.entries, name)
+	return nil
+}
+
+// Write streams the gzip-compressed tar archive to w.
+func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
+	if o.LogLines <= 0 {
+		o.LogLines = 500
+	}
+	if o.MaxFileBytes <= 0 {
+		o.MaxFileBytes = 1 << 20
+	}
+	if o.GOOS != "windows" {
+		o.GOOS = "linux"
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	gz := gzip.NewWriter(w)
+	a := &archive{tw: tar.NewWriter(gz), now: o.Now}
+	var sum Summary
+
+	steps := []func() error{
+		func() error { return a.add("README.txt", []byte(readme)) },
+		func() error { return a.add("version.txt", []byte(o.Version+"\n")) },
+		func() error { return a.add("flags.txt", flagsText(o.Flags)) },
+		func() error { return a.add("metrics.prom", o.Metrics) },
+		func() error { return a.add("diagnose.txt", o.Diagnosis) },
+		func() error { return a.add("exporter.log", o.ExporterLog) },
+		func() error { return addCommands(ctx, a, o) },
+		func() error { return addFiles(a, o) },
+		func() error {
+			n, err := addLogs(a, o)
+			sum.Unclassified = n
+			return err
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return sum, err
+		}
+	}
+	if err := a.tw.Close(); err != nil {
+		return sum, err
+	}
+	if err := gz.Close(); err != nil {
+		return sum, err
+	}
+	sum.Entries = a.entries
+	return sum, nil
+}
+
+const readme = `secagent_exporter support bundle
+
+What is inside:
+  version.txt, flags.txt   the exporter version and its effective flags
+  metrics.prom             one collection of every enabled collector
+  diagnose.txt             what "secagent_exporter diagnose" says about it
+  exporter.log             the exporter's debug log of that collection
+  commands/                the agent CLIs' output (read-only commands only: cmdagent -i, ampcli status)
+  files/                   the agents' configuration files
+  logs/<agent>/            the last lines of each agent log file
+  logs/unclassified.txt    log lines no vendor message table understood (what a parser needs next)
+  logs/encodings.txt       the encoding detected for each log file
+
+Every file was redacted before it was written: activation and customer ids, keypairs,
+tokens, unlock codes, passwords and proxy credentials are replaced by <redacted>.
+Review it before you send it.
+`
+
+func flagsText(flags map[string]string) []byte {
+	names := make([]string, 0, len(flags))
+	for n := range flags {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b bytes.Buffer
+	for _, n := range names {
+		fmt.Fprintf(&b, "--%s=%s\n", n, flags[n])
+	}
+	return b.Bytes()
+}
+
+func (o Options) candidates(byOS map[string][]string, override string) []string {
+	if v := o.Flags[override]; override != "" && v != "" {
+		return []string{v}
+	}
+	return byOS[o.GOOS]
+}
+
+func addCommands(ctx context.Context, a *archive, o Options) error {
+	for _, c := range commandSources {
+		for _, p := range o.candidates(c.Paths, c.OverrideFlag) {
+			resolved := o.Paths.Root(p)
+			if _, err := os.Stat(resolved); err != nil {
+				continue
+			}
+			var out bytes.Buffer
+			fmt.Fprintf(&out, "$ %s %s\n", p, strings.Join(c.Args, " "))
+			res, err := o.Runner.Run(ctx, resolved, c.Args...)
+			out.Write(res.Stdout)
+			if res.Truncated {
+				out.WriteString("\n[output truncated]\n")
+			}
+			if err != nil {
+				fmt.Fprintf(&out, "\n[error: %v]\n", err)
+			}
+			if err := a.add("commands/"+c.Name+".txt", out.Bytes()); err != nil {
+				return err
+			}
+			break
+		}
+	}
+	return nil
+}
+
+func addFiles(a *archive, o Options) error {
+	for _, f := range fileSources {
+		for _, p := range f.Paths[o.GOOS] {
+			raw, err := readCapped(o.Paths.Root(p), o.MaxFileBytes)
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				raw = []byte(fmt.Sprintf("[could not read %s: %v]\n", p, err))
+			} else if enc := logtail.DetectEncoding(raw); enc != "utf-8" {
+				raw = []byte(logtail.DecodeAll(raw, enc))
+			}
+			if err := a.add("files/"+f.Name+"/"+path.Base(filepath.ToSlash(p)), raw); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// addLogs keeps the tail of each log file and lists the lines none of the vendor's
+// message rows matched. It returns how many unclassified lines it found.
+func addLogs(a *archive, o Options) (int, error) {
+	var encodings, unclassified bytes.Buffer
+	count := 0
+	for _, src := range logSources {
+		for _, dir := range o.candidates(src.Dirs, src.OverrideFlag) {
+			resolvedDir := o.Paths.Root(dir)
+			var files []string
+			for _, pat := range src.Patterns {
+				m, _ := filepath.Glob(filepath.Join(resolvedDir, pat))
+				files = append(files, m...)
+			}
+			sort.Strings(files)
+			seen := map[string]bool{}
+			for _, f := range files {
+				if seen[f] {
+					continue
+				}
+				seen[f] = true
+				raw, enc, err := readTail(f, o.MaxFileBytes)
+				if err != nil {
+					fmt.Fprintf(&encodings, "%s/%s: unreadable: %v\n", src.Name, filepath.Base(f), err)
+					continue
+				}
+				fmt.Fprintf(&encodings, "%s/%s: %s\n", src.Name, filepath.Base(f), enc)
+				lines := lastLines(logtail.DecodeAll(raw, enc), o.LogLines)
+				if err := a.add("logs/"+src.Name+"/"+filepath.Base(f)+".tail.txt", []byte(strings.Join(lines, "\n")+"\n")); err != nil {
+					return count, err
+				}
+				classifier := src.classify()
+				for _, line := range lines {
+					msg, ok := src.message(line, o.Location)
+					if !ok {
+						continue
+					}
+					if _, hit := classifier.Classify(msg); !hit {
+						count++
+						fmt.Fprintf(&unclassified, "%s/%s: %s\n", src.Name, filepath.Base(f), line)
+					}
+				}
+			}
+		}
+	}
+	if err := a.add("logs/encodings.txt", encodings.Bytes()); err != nil {
+		return count, err
+	}
+	return count, a.add("logs/unclassified.txt", unclassified.Bytes())
+}
+
+func readCapped(p string, max int64) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max))
+}
+
+// readTail reads at most max bytes from the end of a file, starting at a line boundary,
+// and the file's encoding detected from its head (a tail has no BOM, and a UTF-16 tail
+// must start on a code unit).
+func readTail(p string, max int64) ([]byte, string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, "", err
+	}
+	if fi.IsDir() {
+		return nil, "", fmt.Errorf("is a directory")
+	}
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	enc := logtail.DetectEncoding(head[:n])
+	start := fi.Size() - max
+	if start <= 0 {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return nil, "", err
+		}
+		raw, err := io.ReadAll(f)
+		return raw, enc, err
+	}
+	newline := []byte("\n")
+	switch enc {
+	case "utf-16le":
+		start &^= 1
+		newline = []byte("\n\x00")
+	case "utf-16be":
+		start &^= 1
+		newline = []byte("\x00\n")
+	}
+	if _, err := f.Seek(start, io.SeekStart); err != nil {
+		return nil, "", err
+	}
+	raw, err := io.ReadAll(f)
+	if err != nil {
+		return nil, "", err
+	}
+	for i := 0; i+len(newline) <= len(raw); i += len(newline) {
+		if bytes.Equal(raw[i:i+len(newline)], newline) {
+			return raw[i+len(newline):], enc, nil
+		}
+	}
+	return raw, enc, nil
+}
+
+func lastLines(s string, n int) []string {
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return lines
+}

@@ -1,0 +1,93 @@
+package bundle
+
+import (
+	"sync"
+	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+)
+
+// The inventory of what a support bundle collects per agent: the places SPEC §5 and the
+// collector pages name. A flag the operator set for a collector (OverrideFlag) replaces
+// the defaults, so the bundle reads what the exporter reads.
+
+type commandSource struct {
+	Name         string
+	Paths        map[string][]string // by GOOS, first existing wins
+	Args         []string            // read-only commands only
+	OverrideFlag string
+}
+
+type fileSource struct {
+	Name  string
+	Paths map[string][]string
+}
+
+type logSource struct {
+	Name         string
+	Dirs         map[string][]string
+	Patterns     []string
+	OverrideFlag string // a directory flag
+	// message extracts the message a classifier looks at; false means the line is not
+	// a record start (continuation) and is skipped.
+	message  func(line string, loc *time.Location) (string, bool)
+	classify func() *logtail.Classifier
+}
+
+var commandSources = []commandSource{
+	{Name: "mcafee_cmdagent_i", Args: []string{"-i"}, OverrideFlag: "collector.mcafee.cmdagent", Paths: map[string][]string{
+		"linux":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
+		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
+	}},
+	{Name: "cisco_ampcli_status", Args: []string{"status"}, OverrideFlag: "collector.cisco.ampcli", Paths: map[string][]string{
+		"linux": {"/opt/cisco/amp/bin/ampcli"},
+	}},
+}
+
+var fileSources = []fileSource{
+	{Name: "cisco_local_xml", Paths: map[string][]string{"linux": {"/opt/cisco/amp/etc/local.xml"}, "windows": {`C:\Program Files\Cisco\AMP\local.xml`}}},
+	{Name: "cisco_global_xml", Paths: map[string][]string{"linux": {"/opt/cisco/amp/etc/global.xml"}}},
+	{Name: "cisco_policy_xml", Paths: map[string][]string{"linux": {"/opt/cisco/amp/etc/policy.xml"}, "windows": {`C:\Program Files\Cisco\AMP\policy.xml`}}},
+	{Name: "qualys_agent_conf", Paths: map[string][]string{"linux": {"/etc/qualys/cloud-agent/qualys-cloud-agent.conf", "/etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf"}}},
+	{Name: "qualys_hostid", Paths: map[string][]string{"linux": {"/etc/qualys/hostid"}}},
+	{Name: "qualys_proxy_env", Paths: map[string][]string{"linux": {"/etc/sysconfig/qualys-cloud-agent", "/etc/default/qualys-cloud-agent"}}},
+	{Name: "selinux_config", Paths: map[string][]string{"linux": {"/etc/selinux/config"}}},
+}
+
+var logSources = []logSource{
+	{
+		Name: "mcafee_agent", OverrideFlag: "collector.mcafee.log-dir",
+		Dirs: map[string][]string{
+			"linux":   {"/var/McAfee/agent/logs", "/opt/McAfee/cma/scratch/etc"},
+			"windows": {`C:\ProgramData\McAfee\Agent\logs`, `C:\ProgramData\McAfee\Common Framework\DB`},
+		},
+		Patterns: []string{"masvc_*.log", "macmnsvc_*.log", "Agent_*.log", "log"},
+		message: func(line string, loc *time.Location) (string, bool) {
+			l, ok := mcafee.ParseAgentLine(line, loc)
+			return l.Message, ok
+		},
+		classify: mcafee.DefaultAgentClassifier,
+	},
+	{
+		Name: "qualys_cloud_agent", OverrideFlag: "collector.qualys.log-dir",
+		Dirs: map[string][]string{
+			"linux":   {"/var/log/qualys", "/var/opt/qualys/cloud-agent/log"},
+			"windows": {`C:\ProgramData\Qualys\QualysAgent`},
+		},
+		Patterns: []string{"qualys-cloud-agent.log*", "Log.txt", "Archive.*.txt"},
+		message: func(line string, loc *time.Location) (string, bool) {
+			if l, ok := qualys.ParseLogLine(line, loc); ok {
+				return l.Message, true
+			}
+			l, ok := qualys.ParseWindowsLogLine(line, loc)
+			return l.Message, ok
+		},
+		classify: qualysClassifier,
+	},
+}
+
+var qualysClassifier = sync.OnceValue(func() *logtail.Classifier {
+	return logtail.MustClassifier(qualys.LogMessages)
+})

@@ -1,0 +1,61 @@
+package redact
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStringMasksEverySecretShape(t *testing.T) {
+	cases := []struct {
+		in       string
+		secret   string
+		keepText string
+	}{
+		{"ActivationId=1d2c3b4a-SECRET-ACT\nLogLevel=3", "SECRET-ACT", "LogLevel=3"},
+		{"CustomerId = 9a8b-SECRET-CUST", "SECRET-CUST", "CustomerId"},
+		{`https_proxy="http://svc_user:SECRET-PW@proxy.corp:3128"`, "SECRET-PW", "proxy.corp:3128"},
+		{`qualys_https_proxy=https://u:SECRET-PW2@p1:8080;https://p2:8080`, "SECRET-PW2", "p2:8080"},
+		{`<client_keypair>MIIEvQIBADANBgkqSECRETKEY</client_keypair><uuid>abc</uuid>`, "SECRETKEY", "<uuid>abc</uuid>"},
+		{`<install_token type="x">SECRET-TOKEN</install_token>`, "SECRET-TOKEN", `<install_token type="x">`},
+		{`<ns:proxy_password>SECRET-XMLPW</ns:proxy_password>`, "SECRET-XMLPW", "proxy_password"},
+		{`{"unlock_code": "SECRET-UNLOCK", "connected": true}`, "SECRET-UNLOCK", `"connected": true`},
+		{`"password":"SECRET-\"ESC"`, "SECRET-", `"password"`},
+		{"-----BEGIN RSA PRIVATE KEY-----\nSECRET-PEM\n-----END RSA PRIVATE KEY-----", "SECRET-PEM", ""},
+		{"HKLM\\SOFTWARE\\Immunet Protect client_keypair: SECRET-REG", "SECRET-REG", "Immunet Protect"},
+		{"Authorization: Basic SECRET-BASIC", "SECRET-BASIC", ""},
+	}
+	for _, tc := range cases {
+		got := String(tc.in)
+		if strings.Contains(got, tc.secret) {
+			t.Errorf("String(%q) = %q still holds %q", tc.in, got, tc.secret)
+		}
+		if !strings.Contains(got, tc.keepText) {
+			t.Errorf("String(%q) = %q lost %q", tc.in, got, tc.keepText)
+		}
+	}
+}
+
+func TestStringKeepsOrdinaryText(t *testing.T) {
+	for _, s := range []string{
+		"2026-11-16 09:00:01.123 masvc(2101.2102) Agent.Info: Agent started performing ASCI",
+		"AgentGUID: {3F2504E0-4F89-41D3-9A0C-0305E82C3301}",
+		"ServerUri=https://qagpublic.qg2.apps.qualys.com/CloudAgent/",
+		`<tetra><defversions>1,dv:85626</defversions></tetra>`,
+		"Faults: 1 Major",
+	} {
+		if got := String(s); got != s {
+			t.Errorf("String(%q) = %q: ordinary text changed", s, got)
+		}
+	}
+}
+
+func FuzzString(f *testing.F) {
+	f.Add("ActivationId=abc password=x http://u:p@h/")
+	f.Add(`<install_token>t</install_token>{"token":"v"}`)
+	f.Fuzz(func(t *testing.T, s string) {
+		out := String(s)
+		if String(out) != out {
+			t.Fatalf("not idempotent: %q -> %q -> %q", s, out, String(out))
+		}
+	})
+}
