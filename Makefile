@@ -34,7 +34,7 @@ build-windows:
 
 # Everything CI runs: formatting, vet, the Windows build, every Go test (unit, fuzz seed
 # corpora, end-to-end against the built binary with promtool), and the rule checks.
-test: tools fmt-check vet build-windows unit package-test
+test: tools fmt-check vet build-windows package-test unit
 
 unit:
 	SECAGENT_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
