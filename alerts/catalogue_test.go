@@ -318,8 +318,13 @@ func parseMetricsMarkdown(doc string) catalogue {
 				if labels == nil {
 					labels = map[string]bool{}
 				}
-				for _, l := range regexp.MustCompile(`[a-zA-Z_][a-zA-Z0-9_]*`).FindAllString(cells[labelsCol], -1) {
-					labels[l] = true
+				// only backticked names: "none" or "—" in the cell are prose
+				for _, b := range backticked.FindAllStringSubmatch(cells[labelsCol], -1) {
+					for _, l := range strings.Split(b[1], ",") {
+						if l = strings.TrimSpace(l); l != "" {
+							labels[l] = true
+						}
+					}
 				}
 			}
 			if old, ok := cat[parts[1]]; ok && old != nil {
