@@ -14,7 +14,11 @@ func TestParseMetricsMarkdown(t *testing.T) {
 		"\n| name | labels | help |\n|---|---|---|\n" +
 		"| `secagent_source_success` | `collector`, `source` | per source |\n" +
 		"| `secagent_exporter_build_info` | none | build |\n" +
-		"| not a metric row | | |\n"
+		"| not a metric row | | |\n" +
+		"\n| metric | type | labels | meaning |\n|---|---|---|---|\n" +
+		"| `connector_fault_active` | gauge | id, name | 0/1 per fault |\n" +
+		"| `selinux_enforcing` | gauge | | 1 if SELinux enforces |\n" +
+		"| `tetra_definitions_version` | gauge | — | prose, not labels |\n"
 	got := parseMetricsMarkdown(doc)
 	want := catalogue{
 		"epo_last_asci_success":        nil,
@@ -23,6 +27,9 @@ func TestParseMetricsMarkdown(t *testing.T) {
 		"connector_connected":          nil,
 		"secagent_source_success":      {"collector": true, "source": true},
 		"secagent_exporter_build_info": {},
+		"connector_fault_active":       {"id": true, "name": true},
+		"selinux_enforcing":            {},
+		"tetra_definitions_version":    {},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("parseMetricsMarkdown = %v, want %v", got, want)

@@ -10,7 +10,11 @@ import (
 type promqlUse struct {
 	metrics  map[string]map[string]bool
 	grouping map[string]bool
+	matchers []labelMatcher
 }
+
+// labelMatcher is one `label op "value"` of a selector with a metric name.
+type labelMatcher struct{ metric, label, op, value string }
 
 // promqlKeywords are identifiers that are never metric names: operators, modifiers and
 // aggregations (which may be followed by `by`/`without` instead of a parenthesis).
@@ -67,8 +71,11 @@ func parsePromQLUse(expr string) (promqlUse, error) {
 		return expr[start:i]
 	}
 	// readMatchers reads `{...}` and returns the label names matched on.
+	var matchers []labelMatcher
 	readMatchers := func() (map[string]bool, error) {
 		labels := map[string]bool{}
+		matchers = nil
+		var label, op string
 		i++ // '{'
 		for {
 			skipSpace()
@@ -82,13 +89,24 @@ func parsePromQLUse(expr string) (promqlUse, error) {
 			case c == ',':
 				i++
 			case c == '"' || c == '\'' || c == '`':
+				start := i
 				if err := readString(); err != nil {
 					return nil, err
 				}
+				if label != "" {
+					value := expr[start+1 : i-1]
+					if c != '`' {
+						value = strings.ReplaceAll(value, `\\`, `\`)
+					}
+					matchers = append(matchers, labelMatcher{label: label, op: op, value: value})
+				}
+				label, op = "", ""
 			case c == '=' || c == '!' || c == '~':
+				op += string(c)
 				i++
 			case isIdentStart(c):
-				labels[readIdent()] = true
+				label, op = readIdent(), ""
+				labels[label] = true
 			default:
 				return nil, fmt.Errorf("unexpected %q in matchers of %q", c, expr)
 			}
@@ -173,6 +191,11 @@ func parsePromQLUse(expr string) (promqlUse, error) {
 				for l := range labels {
 					use.metrics[name][l] = true
 				}
+				for _, m := range matchers {
+					m.metric = name
+					use.matchers = append(use.matchers, m)
+				}
+				matchers = nil
 			}
 		case strings.IndexByte("()+-*/%^=!<>,@", c) >= 0:
 			i++

@@ -21,6 +21,12 @@ func Host() Dashboard {
 		p.FieldConfig.Defaults.NoValue = "n/a"
 		return p
 	}
+	// A zero timestamp means "never seen": show n/a, not 1970.
+	failedSince := func(title, desc, metric string) Panel {
+		p := stat(title, desc, "dateTimeFromNow", thresholds("blue"), instant("("+sel(metric)+" > 0) * 1000", ""))
+		p.FieldConfig.Defaults.NoValue = "n/a"
+		return p
+	}
 	number := func(title, desc, unit, expr string) Panel {
 		p := stat(title, desc, unit, thresholds("blue"), instant(expr, ""))
 		p.FieldConfig.Defaults.NoValue = "n/a"
@@ -57,11 +63,16 @@ func Host() Dashboard {
 		ranged(`sum by (event) (rate(`+sel("epo_log_events_total")+`[$__rate_interval]))`, "{{event}}")))
 	l.add(12, 8, timeseries("Agent service restarts", "Agent service restarts seen in the log.", "short",
 		ranged(`increase(`+sel("epo_agent_service_restarts_total")+`[$__rate_interval])`, "restarts")))
+	l.add(16, 8, timeseries("ASCI attempts", "Agent-to-server communications per outcome (succeeded, failed, abandoned) seen in the agent log.", "short",
+		ranged(`sum by (outcome) (increase(`+sel("epo_asci_attempts_total")+`[$__rate_interval]))`, "{{outcome}}")))
+	l.add(8, 8, stat("Agent log files", "Agent log files the exporter found per log; 0 means the ASCI and key-update state cannot be read from the log.", "none",
+		thresholds("red", 1, "green"), instant(sel("epo_agent_log_files"), "{{source}}")))
 
 	l.row("ePO server")
 	l.add(6, 6, number("Agents rejected", "Distinct agent GUIDs rejected with \"sequence number invalid\" in the collector window (seed 001).", "none", sel("epo_server_sequence_error_agents")))
 	l.add(6, 6, since("Last rejection", "Newest sequence-number rejection in Server.log.", "epo_server_sequence_error_last_timestamp_seconds"))
-	l.add(12, 6, timeseries("Sequence rejections", "Sequence-number rejections per second in Server.log.", "cps",
+	l.add(4, 6, number("Server log files", "ePO server log files matched by --collector.epo_server.log; 0 means nothing is read.", "none", sel("epo_server_log_files")))
+	l.add(8, 6, timeseries("Sequence rejections", "Sequence-number rejections per second in Server.log.", "cps",
 		ranged(`rate(`+sel("epo_server_sequence_errors_total")+`[$__rate_interval])`, "rejections")))
 	l.add(24, 6, table("Top rejected agents", "Agent GUIDs with the most rejections in the window.", "none", labelsTable,
 		tableTarget(`topk(20, `+sel("epo_server_agent_sequence_errors")+`)`)))
@@ -76,6 +87,8 @@ func Host() Dashboard {
 	l.add(12, 4, table("Connector identity", "Connector version, UUID and platform.", "none", labelsTable,
 		tableTarget(sel("connector_info"))))
 	l.add(4, 4, yesNo("Last scan result", "Whether the last scan succeeded.", "connector_last_scan_success", "failed", "succeeded", true))
+	l.add(4, 4, yesNo("Reboot pending", "Windows: the connector waits for a reboot to finish an upgrade or uninstall (registry value Reboot).", "connector_reboot_pending", "no", "pending", false))
+	l.add(4, 4, number("Heartbeat interval", "Windows: connector heartbeat interval from policy.xml (agent/hb/interval).", "s", sel("connector_heartbeat_interval_seconds")))
 	l.add(8, 4, number("Last TETRA update error code", "Raw local.xml //tetra/lasterror as a signed int32; 0 is none (seed 002).", "none", sel("tetra_update_last_error_code")))
 	l.add(24, 8, stateTimeline("Connector faults", "Every documented fault id as OK/FAULT over time (seed 004).", faultStates,
 		ranged(sel("connector_fault_active"), "{{id}} {{name}}")))
@@ -113,6 +126,16 @@ func Host() Dashboard {
 	l.add(4, 4, yesNo("FIM/audit conflict", "The audit netlink owner contradicts UseAuditDispatcher, or audit is immutable (seed 003).", "qualys_fim_audit_conflict", "no", "conflict", false))
 	l.add(4, 4, table("Agent identity", "Qualys Cloud Agent version and host id.", "none", labelsTable,
 		tableTarget(sel("qualys_agent_info"))))
+	l.add(4, 4, failedSince("Last platform failure", "Newest failed platform or proxy exchange in the agent log; n/a when none was seen.", "qualys_last_platform_failure_timestamp_seconds"))
+	l.add(4, 4, since("Last manifest download", "Newest manifest download the agent log reports (seed 003: no FIM manifest while data collection is paused).", "qualys_manifest_last_download_timestamp_seconds"))
+	l.add(4, 4, yesNo("Proxy credentials", "Linux: the proxy URL carries credentials (the credentials are never exported).", "qualys_proxy_auth_configured", "no", "yes", true))
+	l.add(4, 4, yesNo("Activation ID", "An ActivationId is configured (the value is never exported).", "qualys_activation_id_configured", "missing", "configured", true))
+	l.add(8, 4, table("FIM/audit conflict reason", "Which audit set-up contradicts UseAuditDispatcher (seed 003): auditd_running, auditd_stopped, edr_plugin_missing, audit_immutable.", "none", labelsTable,
+		tableTarget(sel("qualys_fim_audit_conflict_reason")+" == 1")))
+	l.add(12, 6, stateTimeline("Agent processes", "Linux: the Qualys processes and auditd, running or not.", okMapping("stopped", "running"),
+		ranged(sel("qualys_agent_process_running"), "{{process}}")))
+	l.add(12, 6, timeseries("WinHTTP errors", "Windows: WinHTTP 12xxx errors in Log.txt per reason (timeout, dns, connect, tls_*, auto_proxy, auth, ...).", "short",
+		ranged(`sum by (reason) (increase(`+sel("qualys_winhttp_errors_total")+`[$__rate_interval]))`, "{{reason}}")))
 	l.add(24, 8, timeseries("Agent log events", "Classified Qualys agent log events per second (platform success and failure, HTTP/proxy errors, manifest downloads).", "cps",
 		ranged(`sum by (event) (rate(`+sel("qualys_log_events_total")+`[$__rate_interval]))`, "{{event}}")))
 
