@@ -44,7 +44,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# One scrape pool per URL (paths may differ), all relabelled to job "secagent" as the rules expect.
+# One scrape pool per URL (paths may differ), relabelled to one job "secagent" so the
+# dashboards' $job variable has a single value; the rules assume no job name.
 {
 	echo "global: {scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s}"
 	echo "rule_files: ['$root/alerts/rules/*.yml']"
