@@ -21,6 +21,9 @@ PKG_ARCH  ?= amd64
 # An MSI ProductVersion is numeric only: 1.2.3-rc.1 is packaged as 1.2.3.
 MSI_VERSION = $(shell echo $(VERSION) | sed 's/[-+].*//')
 
+.DEFAULT_GOAL := all
+include Makefile.alerts
+
 .PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean \
         package package-linux package-msi package-test package-tools
 
@@ -34,7 +37,7 @@ build-windows:
 
 # Everything CI runs: formatting, vet, the Windows build, every Go test (unit, fuzz seed
 # corpora, end-to-end against the built binary with promtool), and the rule checks.
-test: tools fmt-check vet build-windows package-test unit
+test: tools fmt-check vet build-windows package-test alerts-check unit
 
 unit:
 	SECAGENT_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...

@@ -15,6 +15,8 @@ var openLabels = map[string]bool{
 	"version": true, "guid": true, "uuid": true, "host_id": true, "agent_guid": true,
 	"epo_server": true, "revision": true, "branch": true, "goversion": true, "goos": true,
 	"goarch": true, "tags": true, "module": true, "id": true,
+	// host:port of a back end, taken from the agents' own configuration.
+	"target": true,
 }
 
 // labelValues maps metric -> label -> the values the exporter is known to emit.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -52,6 +53,7 @@ var e2eAlerts = []string{
 	"CiscoTetraDefinitionsStale", "CiscoTetraUpdateProxyError",
 	"CiscoTetraDefinitionsBehindFleet", "CiscoTetraDefinitionsStaleFleetWide",
 	"QualysFIMAuditConflict", "QualysPlatformUnreachable", "SecagentFleetComplianceLow",
+	"SecagentProbeFailing",
 }
 
 const e2eDeadline = 40 * time.Second
@@ -92,6 +94,20 @@ func TestRealPrometheus(t *testing.T) {
 		jobs[h.job] = append(jobs[h.job], addr)
 		instances = append(instances, addr)
 	}
+
+	// The probe collector runs in the background, so it has no golden scenario: one more
+	// exporter probes a TLS server of the test's own on loopback, whose self-signed
+	// certificate fails verification (a failing probe with a certificate to report).
+	tlsServer := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(tlsServer.Close)
+	probeAddr := startLoopbackExporter(t, binary, []string{
+		"--web.disable-exporter-metrics", "--state.dir=" + t.TempDir(),
+		"--collector.disable-defaults", "--collector.probe", "--no-collector.probe.agent-targets",
+		"--collector.probe.target=custom=" + strings.TrimPrefix(tlsServer.URL, "https://"),
+		"--collector.probe.interval=1s", "--collector.probe.timeout=2s",
+	})
+	jobs["endpoints"] = append(jobs["endpoints"], probeAddr)
+	instances = append(instances, probeAddr)
 
 	api := startPrometheus(t, prometheus, tmp, filepath.Join(root, "alerts/rules"), jobs)
 	allow := readAllowList(t)

@@ -146,8 +146,10 @@ func Host() Dashboard {
 		tableTarget(sel("secagent_probe_failed_phase"))))
 	l.add(8, 6, table("Certificate expiry", "Expiry of the TLS certificate each back end presents.", "dateTimeAsIso", labelsTable,
 		tableTarget(sel("secagent_probe_tls_cert_not_after_timestamp_seconds")+" * 1000")))
-	l.add(18, 8, timeseries("Probe phase durations", "Duration of each probe phase (DNS, TCP, TLS).", "s",
+	l.add(12, 8, timeseries("Probe phase durations", "Duration of each probe phase (DNS, TCP, TLS).", "s",
 		ranged(sel("secagent_probe_duration_seconds"), "{{agent}} {{target}} {{phase}}")))
+	l.add(6, 8, table("Via proxy", "1 where the probe went through the HTTP proxy the agent uses: a proxy_connect or proxy_auth failure is then the proxy's, not the back end's.", "none", labelsTable,
+		tableTarget(sel("secagent_probe_via_proxy"))))
 	l.add(6, 8, since("Probes last ran", "When the background probes last ran.", "secagent_probe_last_run_timestamp_seconds"))
 
 	l.row("Exporter")
