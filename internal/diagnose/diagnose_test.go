@@ -141,3 +141,24 @@ func gauge(name string, v float64, labels ...string) *dto.MetricFamily {
 	typ := dto.MetricType_GAUGE
 	return &dto.MetricFamily{Name: &name, Type: &typ, Metric: []*dto.Metric{m}}
 }
+
+// Every runbook diagnose points at is a section of docs/runbooks.md.
+func TestRunbookSectionsExist(t *testing.T) {
+	src, err := os.ReadFile("checks.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := os.ReadFile(filepath.Join("..", "..", "docs", "runbooks.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := regexp.MustCompile(`Runbook: "([A-Za-z]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(names) < 10 {
+		t.Fatalf("found only %d runbook references", len(names))
+	}
+	for _, m := range names {
+		if !strings.Contains(string(book), "\n### "+m[1]+"\n") {
+			t.Errorf("docs/runbooks.md has no section %q", m[1])
+		}
+	}
+}
