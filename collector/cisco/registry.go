@@ -4,23 +4,22 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/winreg"
 )
 
 // RegistryReader reads values under HKEY_LOCAL_MACHINE. key is a path below HKLM
 // (`SOFTWARE\Immunet Protect`); name "" is the key's default value. Implementations
 // open keys read-only in the 64-bit view (the connector is a 64-bit service and the
 // vendor's health checker uses KEY_WOW64_64KEY, research A.1).
-type RegistryReader interface {
-	ReadString(key, name string) (string, error)
-	ReadInt(key, name string) (uint64, error)
-}
+type RegistryReader = winreg.Reader
 
 // Errors a RegistryReader wraps so callers can tell absence from failure.
 var (
-	ErrRegistryKeyNotFound   = errors.New("registry key not found")
-	ErrRegistryValueNotFound = errors.New("registry value not found")
-	ErrRegistryValueType     = errors.New("registry value has an unexpected type")
-	ErrRegistryUnsupported   = errors.New("registry is only available on Windows")
+	ErrRegistryKeyNotFound   = winreg.ErrKeyNotFound
+	ErrRegistryValueNotFound = winreg.ErrValueNotFound
+	ErrRegistryValueType     = winreg.ErrValueType
+	ErrRegistryUnsupported   = winreg.ErrUnsupported
 )
 
 // ImmunetProtectKey is the connector's registry key (research A.1).
@@ -121,50 +120,8 @@ func normaliseGUID(s string) string {
 	return strings.ToLower(strings.Trim(strings.TrimSpace(s), "{}"))
 }
 
-// FakeRegistry is an in-memory RegistryReader for tests on any OS. Keys map to their
-// values; a value of type string or uint64 answers the matching read only.
-type FakeRegistry map[string]map[string]any
+// FakeRegistry is an in-memory RegistryReader for tests on any OS.
+type FakeRegistry = winreg.Fake
 
-// ReadString implements RegistryReader.
-func (f FakeRegistry) ReadString(key, name string) (string, error) {
-	v, err := f.lookup(key, name)
-	if err != nil {
-		return "", err
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", ErrRegistryValueType
-	}
-	return s, nil
-}
-
-// ReadInt implements RegistryReader.
-func (f FakeRegistry) ReadInt(key, name string) (uint64, error) {
-	v, err := f.lookup(key, name)
-	if err != nil {
-		return 0, err
-	}
-	n, ok := v.(uint64)
-	if !ok {
-		return 0, ErrRegistryValueType
-	}
-	return n, nil
-}
-
-func (f FakeRegistry) lookup(key, name string) (any, error) {
-	for k, values := range f {
-		if !strings.EqualFold(k, key) {
-			continue
-		}
-		for n, v := range values {
-			if strings.EqualFold(n, name) {
-				if err, ok := v.(error); ok {
-					return nil, err
-				}
-				return v, nil
-			}
-		}
-		return nil, ErrRegistryValueNotFound
-	}
-	return nil, ErrRegistryKeyNotFound
-}
+// NewRegistryReader returns the platform's RegistryReader.
+func NewRegistryReader() RegistryReader { return winreg.New() }

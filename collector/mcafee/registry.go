@@ -5,21 +5,20 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/winreg"
 )
 
 // RegistryReader reads values under HKEY_LOCAL_MACHINE; key is a path below HKLM. The
 // Windows implementation opens keys read-only; tests use FakeRegistry.
-type RegistryReader interface {
-	ReadString(key, name string) (string, error)
-	ReadInt(key, name string) (uint64, error)
-}
+type RegistryReader = winreg.Reader
 
 // Errors a RegistryReader wraps so callers can tell absence from failure.
 var (
-	ErrRegistryKeyNotFound   = errors.New("registry key not found")
-	ErrRegistryValueNotFound = errors.New("registry value not found")
-	ErrRegistryValueType     = errors.New("registry value has an unexpected type")
-	ErrRegistryUnsupported   = errors.New("registry is only available on Windows")
+	ErrRegistryKeyNotFound   = winreg.ErrKeyNotFound
+	ErrRegistryValueNotFound = winreg.ErrValueNotFound
+	ErrRegistryValueType     = winreg.ErrValueType
+	ErrRegistryUnsupported   = winreg.ErrUnsupported
 )
 
 // AgentRegistryKeys are the agent's keys, the 64-bit OS location first: the agent's
@@ -116,48 +115,8 @@ func truncateForError(s string) string {
 	return s
 }
 
-// FakeRegistry is an in-memory RegistryReader for tests on any OS. Keys map to their
-// values; a value of type string or uint64 answers the matching read only, an error
-// value is returned as is (access denied).
-type FakeRegistry map[string]map[string]any
+// FakeRegistry is an in-memory RegistryReader for tests on any OS.
+type FakeRegistry = winreg.Fake
 
-// ReadString implements RegistryReader.
-func (f FakeRegistry) ReadString(key, name string) (string, error) {
-	v, err := f.lookup(key, name)
-	if err != nil {
-		return "", err
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", ErrRegistryValueType
-	}
-	return s, nil
-}
-
-// ReadInt implements RegistryReader.
-func (f FakeRegistry) ReadInt(key, name string) (uint64, error) {
-	v, err := f.lookup(key, name)
-	if err != nil {
-		return 0, err
-	}
-	n, ok := v.(uint64)
-	if !ok {
-		return 0, ErrRegistryValueType
-	}
-	return n, nil
-}
-
-func (f FakeRegistry) lookup(key, name string) (any, error) {
-	values, ok := f[key]
-	if !ok {
-		return nil, fmt.Errorf(`HKLM\%s: %w`, key, ErrRegistryKeyNotFound)
-	}
-	v, ok := values[name]
-	if !ok {
-		return nil, fmt.Errorf(`HKLM\%s\%s: %w`, key, name, ErrRegistryValueNotFound)
-	}
-	if err, ok := v.(error); ok {
-		return nil, err
-	}
-	return v, nil
-}
+// NewRegistryReader returns the platform's RegistryReader.
+func NewRegistryReader() RegistryReader { return winreg.New() }
