@@ -63,8 +63,11 @@ demo: build
 	  --state.dir=$$(mktemp -d) --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
 	  --collector.linux_security.kernel-module=ampfsm
 
+# Every benchmark, compared in the same run with grep, mtail and Debian's node_exporter;
+# rewrites the generated sections of docs/performance.md and docs/deployment.md (review
+# the diff). About 8 minutes; not part of `make test`. Sizes: see scripts/bench.sh.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench.sh
 
 # Run every fuzz target for FUZZTIME each (make fuzz FUZZTIME=5m).
 fuzz:

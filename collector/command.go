@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -137,6 +138,43 @@ func (c *cappedBuffer) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	return c.buf.Write(p)
+}
+
+// ReadFrom lets os/exec's copying goroutine read the child's pipe straight into the
+// buffer: without it io.Copy allocates a 32 KiB buffer per stream and command, which was a
+// third of the garbage of a whole scrape (docs/performance.md). Output past max is read
+// and dropped so the child never blocks on a full pipe.
+func (c *cappedBuffer) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	var overflow []byte
+	for {
+		var p []byte
+		if room := c.max - c.buf.Len(); room > 0 {
+			c.buf.Grow(min(room, 512))
+			p = c.buf.AvailableBuffer()
+			p = p[:min(room, cap(p))]
+		} else {
+			if overflow == nil {
+				overflow = make([]byte, 4096)
+			}
+			p = overflow
+		}
+		n, err := r.Read(p)
+		total += int64(n)
+		if n > 0 {
+			if len(overflow) > 0 && &p[0] == &overflow[0] {
+				c.dropped = true
+			} else {
+				c.buf.Write(p[:n])
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
 }
 
 func firstLine(b []byte) string {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -163,5 +164,26 @@ func TestHungCLIIsKilledAtTheScrapeDeadline(t *testing.T) {
 	var ce *CommandError
 	if !errors.As(cliErr, &ce) || !ce.TimedOut {
 		t.Fatalf("cli error = %v, want a timeout", cliErr)
+	}
+}
+
+// cappedBuffer.ReadFrom (the path os/exec takes) must keep and drop exactly what Write does.
+func TestCappedBufferReadFromMatchesWrite(t *testing.T) {
+	text := strings.Repeat("AgentMode: 1\nServer: epo.example.net\n", 200)
+	for _, max := range []int{0, 1, 511, 512, 513, 4096, len(text), len(text) + 1} {
+		var viaWrite, viaRead cappedBuffer
+		viaWrite.max, viaRead.max = max, max
+		if max == 0 {
+			viaWrite.max, viaRead.max = -1, -1
+		}
+		viaWrite.Write([]byte(text))
+		n, err := viaRead.ReadFrom(iotest.HalfReader(strings.NewReader(text)))
+		if err != nil || n != int64(len(text)) {
+			t.Fatalf("max %d: ReadFrom = %d, %v", max, n, err)
+		}
+		if viaRead.buf.String() != viaWrite.buf.String() || viaRead.dropped != viaWrite.dropped {
+			t.Errorf("max %d: ReadFrom kept %d bytes (dropped %v), Write %d (dropped %v)",
+				max, viaRead.buf.Len(), viaRead.dropped, viaWrite.buf.Len(), viaWrite.dropped)
+		}
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"io"
 	"strings"
 
-	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -106,6 +108,24 @@ func decodeUTF16(b []byte, e unicode.Endianness, bom unicode.BOMPolicy) ([]byte,
 	return out, nil
 }
 
+// xmlCharsets are the declared encodings decoded besides UTF-8 and UTF-16: the Western
+// and Japanese Windows code pages a connector on a localised Windows could write. A full
+// charset index (golang.org/x/text/encoding/htmlindex) would link the Chinese and Korean
+// tables too, about half a megabyte of binary and resident memory on every endpoint.
+var xmlCharsets = map[string]encoding.Encoding{
+	"iso-8859-1":   charmap.Windows1252, // as browsers and htmlindex treat it
+	"latin1":       charmap.Windows1252,
+	"windows-1252": charmap.Windows1252,
+	"cp1252":       charmap.Windows1252,
+	"iso-8859-15":  charmap.ISO8859_15,
+	"shift_jis":    japanese.ShiftJIS,
+	"shift-jis":    japanese.ShiftJIS,
+	"sjis":         japanese.ShiftJIS,
+	"windows-31j":  japanese.ShiftJIS,
+	"cp932":        japanese.ShiftJIS,
+	"euc-jp":       japanese.EUCJP,
+}
+
 // errNotXML marks input that has no root element at all.
 var errNotXML = errors.New("no XML root element")
 
@@ -124,8 +144,8 @@ func parseXMLTree(b []byte) (*xmlNode, error) {
 		if l == "utf-8" || l == "utf8" || l == "us-ascii" || strings.HasPrefix(l, "utf-16") {
 			return r, nil
 		}
-		enc, err := htmlindex.Get(l)
-		if err != nil {
+		enc, ok := xmlCharsets[l]
+		if !ok {
 			return nil, fmt.Errorf("unsupported XML encoding %q", label)
 		}
 		return enc.NewDecoder().Reader(r), nil

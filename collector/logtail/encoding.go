@@ -4,13 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/japanese"
-	"golang.org/x/text/transform"
 )
 
 // Encodings a file can be decoded with. encASCII is internal: auto-detection saw only
@@ -213,9 +209,7 @@ func cutLine(line []byte, max int, enc string) []byte {
 }
 
 // lineDecoder turns raw lines into UTF-8 text.
-type lineDecoder struct {
-	sjis transform.Transformer
-}
+type lineDecoder struct{}
 
 // decode returns the UTF-8 text of line and whether every byte decoded.
 func (d *lineDecoder) decode(line []byte, enc *string, auto bool) (string, bool) {
@@ -291,21 +285,7 @@ func appendValidUTF8(dst, line []byte) []byte {
 }
 
 func (d *lineDecoder) appendShiftJIS(dst, line []byte) ([]byte, bool) {
-	if d.sjis == nil {
-		d.sjis = japanese.ShiftJIS.NewDecoder()
-	}
-	d.sjis.Reset()
-	// One CP932 byte (half-width katakana) can become three UTF-8 bytes.
-	mark := len(dst)
-	dst = slices.Grow(dst, 3*len(line)+8)
-	room := dst[mark : mark+3*len(line)+8]
-	nDst, _, err := d.sjis.Transform(room, line, true)
-	if err != nil {
-		return appendValidUTF8(dst[:mark], line), false
-	}
-	dst = dst[:mark+nDst]
-	// CP932 cannot encode U+FFFD, so a replacement character marks a byte it refused.
-	return dst, !bytes.ContainsRune(dst[mark:], utf8.RuneError)
+	return appendCP932(dst, line)
 }
 
 func appendUTF16(dst, line []byte, bigEndian bool) ([]byte, bool) {

@@ -30,8 +30,9 @@ func FuzzPollSplit(f *testing.F) {
 		if len(data) > 1<<14 {
 			return
 		}
-		if _, err := normalizeEncoding(enc); err != nil || enc == "" || enc == "auto" {
-			// auto may legitimately decide differently on a shorter head.
+		if norm, err := normalizeEncoding(enc); err != nil || norm == encAuto {
+			// auto may legitimately decide differently on a shorter head (spellings
+			// such as " AUTO\n" normalise to auto too).
 			enc = "utf-8"
 		}
 		c := min(int(cut), len(data))

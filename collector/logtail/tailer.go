@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -83,7 +84,6 @@ type Tailer struct {
 	filesSeen                                 atomic.Int64
 	records, lines, undecodable, truncatedCnt atomic.Uint64
 
-	buf   []byte
 	dec   lineDecoder
 	spans []lineSpan
 	arena []byte
@@ -536,10 +536,10 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 	}
 
 	maxRaw := t.src.MaxLineBytes * int(unit)
-	if need := maxRaw + readChunk; cap(t.buf) < need {
-		t.buf = make([]byte, need)
-	}
-	buf := t.buf[:cap(t.buf)]
+	lent := borrowReadBuffer(maxRaw + readChunk)
+	defer readBuffers.Put(lent)
+	buf := (*lent)[:cap(*lent)]
+	defer t.shrinkScratch()
 	file := filepath.Base(l.path)
 	auto := t.encoding == encAuto
 	defer t.flush(file, handle)
@@ -622,6 +622,38 @@ func (t *Tailer) readLog(ctx context.Context, l *openLog, handle func(Record)) e
 	}
 	fs.Encoding = enc
 	return readErr
+}
+
+// readBuffers lends read buffers (MaxLineBytes + 64 KiB each) to the Polls in progress.
+// Every Tailer keeping its own would hold a few hundred KiB per log source on every
+// endpoint between scrapes, while a scrape's incremental read needs a few KiB for
+// milliseconds; the pool keeps about one buffer per concurrent Poll and lets the GC
+// reclaim the rest.
+var readBuffers sync.Pool
+
+func borrowReadBuffer(n int) *[]byte {
+	if p, ok := readBuffers.Get().(*[]byte); ok && cap(*p) >= n {
+		return p
+	}
+	b := make([]byte, n)
+	return &b
+}
+
+// scratchKeep is the capacity of decode scratch kept between Polls: enough for the lines a
+// scrape appends, not for the backfill of a first start.
+const scratchKeep = 16 << 10
+
+// shrinkScratch drops scratch space a backfill grew, so it is not held until the exit.
+func (t *Tailer) shrinkScratch() {
+	if cap(t.arena) > scratchKeep {
+		t.arena = nil
+	}
+	if cap(t.texts) > scratchKeep/16 {
+		t.texts = nil
+	}
+	if cap(t.spans) > scratchKeep/16 {
+		t.spans = nil
+	}
 }
 
 // sameContent re-reads the head after a chunk was read: if it no longer starts with

@@ -1,0 +1,78 @@
+package collector
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+)
+
+// countingWriter counts the bytes of an exposition without keeping them.
+type countingWriter struct{ n int }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
+
+// BenchmarkScrapeDemoHost is one warm scrape of every default collector on the demo host
+// (collector/fixtures/hosts/demo, flags as `make demo` passes them), wired as the
+// exporter wires them: NewSet from the registered factories, the Scraper in a registry,
+// the text exposition written out. Offsets are at the end of every log after the first
+// scrape, so this is the steady state of an endpoint. The cmdagent and ampcli of the
+// fixture are shell scripts run once per scrape, so their fork/exec is part of ns/op.
+func BenchmarkScrapeDemoHost(b *testing.B) {
+	root, err := filepath.Abs(filepath.Join("fixtures", "hosts", "demo"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := kingpin.CommandLine.Parse([]string{"--collector.linux_security.kernel-module=ampfsm"}); err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	var logs bytes.Buffer
+	set, err := NewSet(Env{
+		Logger:   slog.New(slog.NewTextHandler(&logs, nil)),
+		Paths:    Paths{RootFS: root, ProcFS: filepath.Join(root, "proc"), SysFS: filepath.Join(root, "sys")},
+		Runner:   &Runner{Timeout: 5 * time.Second, MaxOutput: 1 << 20},
+		StateDir: b.TempDir(),
+		Now:      func() time.Time { return now },
+		Location: time.UTC,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(set.Scraper(10 * time.Second))
+	scrape := func(w io.Writer) int {
+		families, err := registry.Gather()
+		if err != nil {
+			b.Fatal(err)
+		}
+		enc := expfmt.NewEncoder(w, expfmt.NewFormat(expfmt.TypeTextPlain))
+		series := 0
+		for _, mf := range families {
+			series += len(mf.GetMetric())
+			if err := enc.Encode(mf); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return series
+	}
+	var first bytes.Buffer
+	series := scrape(&first)
+	if !bytes.Contains(first.Bytes(), []byte(`secagent_collector_success{collector="mcafee"} 1`)) {
+		b.Fatalf("demo host scrape failed:\n%s\n%s", first.String(), logs.String())
+	}
+	var out countingWriter
+	b.ReportAllocs()
+	for b.Loop() {
+		out.n = 0
+		scrape(&out)
+	}
+	b.ReportMetric(float64(series), "series/op")
+	b.ReportMetric(float64(out.n), "exposition_bytes/op")
+}

@@ -1,5 +1,0 @@
-//go:build windows
-
-package logtail
-
-func peakRSSMiB() (float64, bool) { return 0, false }
