@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail/internal/synthlog"
@@ -182,9 +181,8 @@ func BenchmarkBackfillPeakRSS(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		b.ReportMetric(float64(ru.Maxrss)/1024, "peak-RSS-MiB")
+	if mib, ok := peakRSSMiB(); ok {
+		b.ReportMetric(mib, "peak-RSS-MiB")
 	}
 }
 
