@@ -27,8 +27,6 @@ import (
 	"unicode/utf16"
 )
 
-var faultCollectors = []string{"cisco", "linux_security", "mcafee", "qualys"}
-
 const (
 	// The scrape timeout Prometheus would send, and what a scrape may take at most: the
 	// collector deadline (--collector.timeout=3s, below the header minus the margin)
@@ -134,26 +132,11 @@ func sameCounters(t *testing.T, what string, before, after series) {
 	}
 }
 
-func wantValue(t *testing.T, s series, key string, want float64) {
-	t.Helper()
-	got, ok := s.value(key)
-	if !ok {
-		t.Errorf("%s missing", key)
-	} else if got != want {
-		t.Errorf("%s = %v, want %v", key, got, want)
-	}
-}
-
 func wantGrowth(t *testing.T, before, after series, source string, want float64) {
 	t.Helper()
 	if got := after.logLines(source) - before.logLines(source); got != want {
 		t.Errorf("log lines of %s grew by %v, want %v (each new line exactly once)", source, got, want)
 	}
-}
-
-// mcafeeLine is one line in the Linux MA 5.x agent log layout of the demo host.
-func mcafeeLine(clock, msg string) string {
-	return "2026-11-16 " + clock + " (2188.2204) " + msg + "\n"
 }
 
 func qualysLine(clock, msg string) string {

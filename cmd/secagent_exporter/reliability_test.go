@@ -12,6 +12,9 @@ import (
 	"testing"
 )
 
+// faultCollectors are the collectors the demo host exercises together.
+var faultCollectors = []string{"cisco", "linux_security", "mcafee", "qualys"}
+
 // series maps one exposition line's name and labels ("name{a=\"b\"}") to its value.
 type series map[string]float64
 
@@ -104,4 +107,19 @@ func appendFile(t testing.TB, path string, content string) {
 	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func wantValue(t *testing.T, s series, key string, want float64) {
+	t.Helper()
+	got, ok := s.value(key)
+	if !ok {
+		t.Errorf("%s missing", key)
+	} else if got != want {
+		t.Errorf("%s = %v, want %v", key, got, want)
+	}
+}
+
+// mcafeeLine is one line in the Linux MA 5.x agent log layout of the demo host.
+func mcafeeLine(clock, msg string) string {
+	return "2026-11-16 " + clock + " (2188.2204) " + msg + "\n"
 }
