@@ -124,3 +124,17 @@ package-tools:
 clean:
 	rm -f $(BINARY) $(BINARY).exe
 	rm -rf $(DIST)
+
+# Load for SOAK_DURATION with 50 concurrent scrapers: the -race build, then the normal
+# build for resident memory (docs/reliability.md records a run).
+SOAK_DURATION ?= 5m
+soak:
+	SECAGENT_SOAK_DURATION=$(SOAK_DURATION) $(GO) test -count=1 -v -timeout 60m \
+	  -run 'TestLoadConcurrentScrapers' ./cmd/secagent_exporter
+
+# Known vulnerabilities in the code paths the binary uses. Needs the database at
+# vuln.go.dev, so it is not part of `make test` (docs/reliability.md).
+GOVULNCHECK_VERSION ?= v1.8.0
+vulncheck:
+	$(GO) run golang.org/x/vuln/cmd/govulncheck@$(GOVULNCHECK_VERSION) ./...
+.PHONY: soak vulncheck

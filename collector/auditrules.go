@@ -14,11 +14,18 @@ import (
 // host that has booted with them, which is what blocks FIM until the next reboot.
 func auditRulesImmutable(p Paths) (bool, error) {
 	files := []string{p.Root("/etc/audit/audit.rules")}
-	more, err := filepath.Glob(p.Root("/etc/audit/rules.d/*.rules"))
-	if err != nil {
+	// Listed rather than globbed: filepath.Glob matches nothing in a directory it cannot
+	// read (rules.d is 0750 root on RHEL), which would pass for "not immutable".
+	rulesDir := p.Root("/etc/audit/rules.d")
+	entries, err := os.ReadDir(rulesDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, err
 	}
-	files = append(files, more...)
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".rules") {
+			files = append(files, filepath.Join(rulesDir, e.Name()))
+		}
+	}
 	immutable := false
 	for _, f := range files {
 		raw, err := os.ReadFile(f)

@@ -2,6 +2,7 @@ package collector
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -236,6 +237,12 @@ func (c *mcafeeCollector) cmdAgentCandidates() []string {
 // read, since the output is what the collector needs.
 func (c *mcafeeCollector) runCmdAgent(ctx context.Context, path string, loc *time.Location) (*mcafee.CmdAgentInfo, error) {
 	res, runErr := c.env.Runner.Run(ctx, path, "-i")
+	var cmdErr *CommandError
+	if errors.As(runErr, &cmdErr) && (cmdErr.TimedOut || cmdErr.ExitCode < 0) {
+		// Killed (by the timeout or a crash) part-way through: what it printed may stop
+		// before the keys that matter, so it is not taken as the agent's information.
+		return nil, runErr
+	}
 	if len(res.Stdout) == 0 {
 		if runErr == nil {
 			runErr = mcafee.ErrNoAgentInfo

@@ -85,9 +85,19 @@ func (p *exporterProcess) Running() bool {
 // startExporter runs the binary on an ephemeral loopback port and waits until it listens.
 func startExporter(t testing.TB, scheme string, args ...string) *exporterProcess {
 	t.Helper()
+	return startExporterWith(t, scheme, exporterBinary, nil, args...)
+}
+
+// startExporterWith is startExporter for another build of the binary (binary) and with
+// prepare adjusting the command before it starts (credentials, environment).
+func startExporterWith(t testing.TB, scheme, binary string, prepare func(*exec.Cmd), args ...string) *exporterProcess {
+	t.Helper()
 	args = append([]string{"--web.listen-address=127.0.0.1:0"}, args...)
-	cmd := exec.Command(exporterBinary, args...)
+	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
+	if prepare != nil {
+		prepare(cmd)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
