@@ -30,12 +30,26 @@ func exporterOutputs(t *testing.T, args ...string) map[string]string {
 	first, _ := scrape(t, http.DefaultClient, p.URL+"/metrics", "")
 	second, _ := scrape(t, http.DefaultClient, p.URL+"/metrics", "")
 	landing, _ := scrape(t, http.DefaultClient, p.URL+"/", "")
-	return map[string]string{
+	out := map[string]string{
 		"/metrics (first scrape)":  first,
 		"/metrics (second scrape)": second,
 		"landing page":             landing,
 		"exporter log":             p.Log(),
 	}
+	for _, lang := range []string{"en", "ja"} {
+		diag, _ := runExporterCommand(t, append([]string{"diagnose", "--lang=" + lang, "--log.level=debug"}, args...)...)
+		out["diagnose --lang="+lang] = diag
+	}
+	archive := filepath.Join(t.TempDir(), "bundle.tar.gz")
+	msg, code := runExporterCommand(t, append([]string{"support-bundle", "--output=" + archive}, args...)...)
+	if code != 0 {
+		t.Fatalf("support-bundle exit %d:\n%s", code, msg)
+	}
+	out["support-bundle output"] = msg
+	for name, content := range readArchive(t, archive) {
+		out["support bundle: "+name] = content
+	}
+	return out
 }
 
 // plantedFiles lists the files of root that hold a planted secret.

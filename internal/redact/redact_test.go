@@ -23,6 +23,10 @@ func TestStringMasksEverySecretShape(t *testing.T) {
 		{"-----BEGIN RSA PRIVATE KEY-----\nSECRET-PEM\n-----END RSA PRIVATE KEY-----", "SECRET-PEM", ""},
 		{"HKLM\\SOFTWARE\\Immunet Protect client_keypair: SECRET-REG", "SECRET-REG", "Immunet Protect"},
 		{"Authorization: Basic SECRET-BASIC", "SECRET-BASIC", ""},
+		{"UserProperty3: rack 4 SECRET-PROP free text\nLastASCTime: 20261116100001", "SECRET-PROP", "LastASCTime: 20261116100001"},
+		{"Using proxy for ActivationId SECRET-FREE-TEXT now", "SECRET-FREE-TEXT", "now"},
+		{"<install_token>SECRET-CUT-FILE", "SECRET-CUT-FILE", "<install_token>"},
+		{"<proxy><username>SECRET-USER</username></proxy>", "SECRET-USER", "<proxy>"},
 	}
 	for _, tc := range cases {
 		got := String(tc.in)
