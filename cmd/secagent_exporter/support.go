@@ -106,14 +106,7 @@ func (o *options) now() time.Time {
 }
 
 func runDiagnose(ctx context.Context, o *options, d *diagnoseOptions, stdout, stderr io.Writer) int {
-	logger := promslog.New(o.log)
-	set, cleanup, err := oneShotCollectors(o, logger)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
-		return 2
-	}
-	defer cleanup()
-	families, err := collectOnce(set, o.collectorTimeout)
+	families, err := oneShotCollect(o, promslog.New(o.log))
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 2
@@ -131,14 +124,7 @@ func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options,
 	var logBuf bytes.Buffer
 	level := promslog.NewLevel()
 	_ = level.Set("debug")
-	logger := promslog.New(&promslog.Config{Level: level, Writer: &logBuf})
-	set, cleanup, err := oneShotCollectors(o, logger)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
-		return 2
-	}
-	defer cleanup()
-	families, err := collectOnce(set, o.collectorTimeout)
+	families, err := oneShotCollect(o, promslog.New(&promslog.Config{Level: level, Writer: &logBuf}))
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 2
@@ -214,21 +200,20 @@ func effectiveFlags(app *kingpin.Application) map[string]string {
 	return out
 }
 
-// oneShotCollectors builds the collectors for a one-shot command with a state directory of
-// its own: the running service's log offsets must not move because an operator ran
-// diagnose, so the logs are read by the bounded backfill instead.
-func oneShotCollectors(o *options, logger *slog.Logger) (*collector.Set, func(), error) {
+// oneShotCollect builds the collectors for a one-shot command and collects once, with a
+// state directory of its own: the running service's log offsets must not move because an
+// operator ran diagnose, so the logs are read by the bounded backfill instead.
+func oneShotCollect(o *options, logger *slog.Logger) ([]*dto.MetricFamily, error) {
 	dir, err := os.MkdirTemp("", exporterName+"-oneshot-")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	cleanup := func() { os.RemoveAll(dir) }
+	defer os.RemoveAll(dir)
 	shot := *o
 	shot.stateDir = dir
 	set, err := buildCollectors(&shot, logger)
 	if err != nil {
-		cleanup()
-		return nil, nil, err
+		return nil, err
 	}
-	return set, cleanup, nil
+	return collectOnce(set, o.collectorTimeout)
 }
