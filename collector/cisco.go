@@ -40,12 +40,12 @@ var (
 
 // Host paths of the connector (research A.1, B.1).
 const (
-	ciscoDefaultInstallDir = `C:\Program Files\Cisco\AMP`
-	ciscoLinuxAmpcli       = "/opt/cisco/amp/bin/ampcli"
-	ciscoLinuxAmpdaemon    = "/opt/cisco/amp/bin/ampdaemon"
-	ciscoLinuxGlobalXML    = "/opt/cisco/amp/etc/global.xml"
-	ciscoLinuxLocalXML     = "/opt/cisco/amp/etc/local.xml"
-	ciscoLinuxClamavDir    = "/opt/cisco/amp/etc/clamav"
+	ciscoDefaultInstallDir = cisco.DefaultInstallDir
+	ciscoLinuxAmpcli       = cisco.LinuxAmpcli
+	ciscoLinuxAmpdaemon    = cisco.LinuxAmpdaemon
+	ciscoLinuxGlobalXML    = cisco.LinuxGlobalXML
+	ciscoLinuxLocalXML     = cisco.LinuxLocalXML
+	ciscoLinuxClamavDir    = cisco.LinuxClamavDir
 	// ciscoDaemonComm is the Linux daemon's process name (research B.1); the cisco-amp
 	// unit runs it, so its presence in procfs is the unit's state without systemctl.
 	ciscoDaemonComm = "ampdaemon"

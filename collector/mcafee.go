@@ -37,20 +37,6 @@ func init() {
 	registerCollector("mcafee", true, newMcAfeeCollector)
 }
 
-// Default agent locations, as host paths (research §1.1, §2.1).
-var (
-	mcafeeCmdAgentDefaults = map[string][]string{
-		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
-		"other":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
-	}
-	mcafeeLogDirDefaults = map[string][]string{
-		// MA 5.x data path; MA 4.x Common Framework ([T] the DB subfolder, research §2.1).
-		"windows": {`C:\ProgramData\McAfee\Agent\logs`, `C:\ProgramData\McAfee\Common Framework\DB`},
-		// MA 5.x; MA 4.x (single file "log", plus3it).
-		"other": {"/var/McAfee/agent/logs", "/opt/McAfee/cma/scratch/etc"},
-	}
-)
-
 // Log source names: the state key of each log family and the source label of
 // secagent_log_lines_total, epo_agent_log_files and secagent_source_success.
 const (
@@ -144,10 +130,7 @@ func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
 }
 
 func (c *mcafeeCollector) platform() string {
-	if c.env.Paths.goos() == "windows" {
-		return "windows"
-	}
-	return "other"
+	return mcafee.PlatformKey(c.env.Paths.goos())
 }
 
 func (c *mcafeeCollector) location() *time.Location {
@@ -229,7 +212,7 @@ func (c *mcafeeCollector) cmdAgentCandidates() []string {
 	if c.cfg.cmdagent != "" {
 		return []string{c.cfg.cmdagent}
 	}
-	return mcafeeCmdAgentDefaults[c.platform()]
+	return mcafee.CmdAgentPaths[c.platform()]
 }
 
 // runCmdAgent runs `cmdagent -i` and nothing else: the other switches (-c, -e, -p, -f)
@@ -269,7 +252,7 @@ func (c *mcafeeCollector) logDirs() []string {
 	}
 	var dirs []string
 	seen := map[string]bool{}
-	for _, d := range append([]string{c.logLocation}, mcafeeLogDirDefaults[c.platform()]...) {
+	for _, d := range append([]string{c.logLocation}, mcafee.LogDirs[c.platform()]...) {
 		key := strings.ToLower(strings.TrimRight(strings.ReplaceAll(d, `\`, "/"), "/"))
 		if d == "" || seen[key] {
 			continue

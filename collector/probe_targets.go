@@ -18,14 +18,9 @@ import (
 // Where the probe finds each agent's back end. Paths are host paths resolved through
 // Paths.Root, so fixture trees stand in for a host.
 var (
-	// cmdagent locations (SPEC §5 mcafee): MA 5.x, legacy MA 4.x, Windows.
-	probeCmdAgentPaths = map[string][]string{
-		"linux":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
-		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
-	}
 	// The Windows connector's install root and policy (research A.1, A.6). On Linux it is
 	// looked up under --path.rootfs too, which is how fixture trees of Windows hosts run.
-	probeCiscoWindowsRoot = `C:\Program Files\Cisco\AMP`
+	probeCiscoWindowsRoot = cisco.DefaultInstallDir
 )
 
 const (
@@ -66,7 +61,7 @@ func (c *probeCollector) goos() string {
 // of ePO policy and not readable on the host, so the exporter's environment proxy applies.
 func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []probeSource) {
 	cli := ""
-	candidates := probeCmdAgentPaths[c.goos()]
+	candidates := mcafee.CmdAgentPaths[mcafee.PlatformKey(c.goos())]
 	if *mcafeeCmdAgentFlag != "" {
 		// The operator told the mcafee collector where cmdagent is: the probe uses the same one.
 		candidates = []string{*mcafeeCmdAgentFlag}

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
@@ -38,21 +40,21 @@ type logSource struct {
 
 var commandSources = []commandSource{
 	{Name: "mcafee_cmdagent_i", Args: []string{"-i"}, OverrideFlag: "collector.mcafee.cmdagent", Paths: map[string][]string{
-		"linux":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
-		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
+		"linux":   mcafee.CmdAgentPaths["other"],
+		"windows": mcafee.CmdAgentPaths["windows"],
 	}},
 	{Name: "cisco_ampcli_status", Args: []string{"status"}, OverrideFlag: "collector.cisco.ampcli", Paths: map[string][]string{
-		"linux": {"/opt/cisco/amp/bin/ampcli"},
+		"linux": {cisco.LinuxAmpcli},
 	}},
 }
 
 var fileSources = []fileSource{
-	{Name: "cisco_local_xml", Paths: map[string][]string{"linux": {"/opt/cisco/amp/etc/local.xml"}, "windows": {`C:\Program Files\Cisco\AMP\local.xml`}}},
-	{Name: "cisco_global_xml", Paths: map[string][]string{"linux": {"/opt/cisco/amp/etc/global.xml"}}},
-	{Name: "cisco_policy_xml", Paths: map[string][]string{"linux": {"/opt/cisco/amp/etc/policy.xml"}, "windows": {`C:\Program Files\Cisco\AMP\policy.xml`}}},
-	{Name: "qualys_agent_conf", Paths: map[string][]string{"linux": {"/etc/qualys/cloud-agent/qualys-cloud-agent.conf", "/etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf"}}},
-	{Name: "qualys_hostid", Paths: map[string][]string{"linux": {"/etc/qualys/hostid"}}},
-	{Name: "qualys_proxy_env", Paths: map[string][]string{"linux": {"/etc/sysconfig/qualys-cloud-agent", "/etc/default/qualys-cloud-agent"}}},
+	{Name: "cisco_local_xml", Paths: map[string][]string{"linux": {cisco.LinuxLocalXML}, "windows": {cisco.DefaultInstallDir + `\local.xml`}}},
+	{Name: "cisco_global_xml", Paths: map[string][]string{"linux": {cisco.LinuxGlobalXML}}},
+	{Name: "cisco_policy_xml", Paths: map[string][]string{"linux": {cisco.LinuxPolicyXML}, "windows": {cisco.DefaultInstallDir + `\policy.xml`}}},
+	{Name: "qualys_agent_conf", Paths: map[string][]string{"linux": rooted(qualys.AgentConfPaths)}},
+	{Name: "qualys_hostid", Paths: map[string][]string{"linux": rooted([]string{qualys.HostIDPath})}},
+	{Name: "qualys_proxy_env", Paths: map[string][]string{"linux": rooted(qualys.ProxyEnvPaths)}},
 	{Name: "selinux_config", Paths: map[string][]string{"linux": {"/etc/selinux/config"}}},
 }
 
@@ -60,8 +62,8 @@ var logSources = []logSource{
 	{
 		Name: "mcafee_agent", OverrideFlag: "collector.mcafee.log-dir",
 		Dirs: map[string][]string{
-			"linux":   {"/var/McAfee/agent/logs", "/opt/McAfee/cma/scratch/etc"},
-			"windows": {`C:\ProgramData\McAfee\Agent\logs`, `C:\ProgramData\McAfee\Common Framework\DB`},
+			"linux":   mcafee.LogDirs["other"],
+			"windows": mcafee.LogDirs["windows"],
 		},
 		Patterns: []string{"masvc_*.log", "macmnsvc_*.log", "Agent_*.log", "log"},
 		message: func(line string, loc *time.Location) (string, bool) {
@@ -73,8 +75,8 @@ var logSources = []logSource{
 	{
 		Name: "qualys_cloud_agent", OverrideFlag: "collector.qualys.log-dir",
 		Dirs: map[string][]string{
-			"linux":   {"/var/log/qualys", "/var/opt/qualys/cloud-agent/log"},
-			"windows": {`C:\ProgramData\Qualys\QualysAgent`},
+			"linux":   rooted(qualys.LogDirs),
+			"windows": {qualys.WindowsLogDir},
 		},
 		Patterns: []string{"qualys-cloud-agent.log*", "Log.txt", "Archive.*.txt"},
 		message: func(line string, loc *time.Location) (string, bool) {
@@ -91,3 +93,12 @@ var logSources = []logSource{
 var qualysClassifier = sync.OnceValue(func() *logtail.Classifier {
 	return logtail.MustClassifier(qualys.LogMessages)
 })
+
+// rooted turns the Qualys package's root-relative paths into host paths.
+func rooted(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = "/" + p
+	}
+	return out
+}

@@ -1,0 +1,15 @@
+package cisco
+
+// Host paths of the connector (research A.1, B.1), shared by the cisco collector, the
+// probe and the support bundle.
+const (
+	DefaultInstallDir = `C:\Program Files\Cisco\AMP`
+	LinuxAmpcli       = "/opt/cisco/amp/bin/ampcli"
+	LinuxAmpdaemon    = "/opt/cisco/amp/bin/ampdaemon"
+	LinuxGlobalXML    = "/opt/cisco/amp/etc/global.xml"
+	LinuxLocalXML     = "/opt/cisco/amp/etc/local.xml"
+	LinuxPolicyXML    = "/opt/cisco/amp/etc/policy.xml"
+	// LinuxClamavDir is where the fixtures keep the ClamAV databases; the vendor does not
+	// document the location (research B.1, unverified).
+	LinuxClamavDir = "/opt/cisco/amp/etc/clamav"
+)

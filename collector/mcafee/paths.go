@@ -1,0 +1,26 @@
+package mcafee
+
+// Default agent locations as host paths, by platform ("windows", or "other" for Linux and
+// macOS), shared by the mcafee collector, the probe and the support bundle (research §1.1,
+// §2.1).
+var (
+	// CmdAgentPaths: MA 5.x first, then the legacy MA 4.x location.
+	CmdAgentPaths = map[string][]string{
+		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
+		"other":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
+	}
+	// LogDirs: MA 5.x data path, then MA 4.x Common Framework ([T] the DB subfolder) on
+	// Windows; MA 5.x, then MA 4.x (single file "log", plus3it) elsewhere.
+	LogDirs = map[string][]string{
+		"windows": {`C:\ProgramData\McAfee\Agent\logs`, `C:\ProgramData\McAfee\Common Framework\DB`},
+		"other":   {"/var/McAfee/agent/logs", "/opt/McAfee/cma/scratch/etc"},
+	}
+)
+
+// PlatformKey maps a GOOS to the key of CmdAgentPaths and LogDirs.
+func PlatformKey(goos string) string {
+	if goos == "windows" {
+		return "windows"
+	}
+	return "other"
+}
