@@ -21,8 +21,8 @@ import (
 // connector. The Windows connector is read from its install directory (AmpCLI posture,
 // local.xml, policy.xml), the registry and the service manager; the Linux connector from
 // `ampcli status`, global.xml, local.xml, the ClamAV database headers and procfs.
-// research/cisco-qualys.md parts A and B describe every source; seeds 002 (TETRA
-// updates) and 004 (Linux faults) are the KBs the metrics answer.
+// docs/sources.md lists every source; Cisco 214787 (TETRA
+// updates) and 214523 (Linux faults) are the KBs the metrics answer.
 var (
 	ciscoPlatform = kingpin.Flag("collector.cisco.platform",
 		"Which connector to read: windows, linux, or auto (windows on Windows, linux elsewhere). windows also runs on Linux against a fixture tree under --path.rootfs, reading files only.").
@@ -38,7 +38,7 @@ var (
 		Default(ciscoLinuxClamavDir).String()
 )
 
-// Host paths of the connector (research A.1, B.1).
+// Host paths of the connector (sources.md S6, B.1).
 const (
 	ciscoDefaultInstallDir = cisco.DefaultInstallDir
 	ciscoLinuxAmpcli       = cisco.LinuxAmpcli
@@ -46,7 +46,7 @@ const (
 	ciscoLinuxGlobalXML    = cisco.LinuxGlobalXML
 	ciscoLinuxLocalXML     = cisco.LinuxLocalXML
 	ciscoLinuxClamavDir    = cisco.LinuxClamavDir
-	// ciscoDaemonComm is the Linux daemon's process name (research B.1); the cisco-amp
+	// ciscoDaemonComm is the Linux daemon's process name (sources.md S7); the cisco-amp
 	// unit runs it, so its presence in procfs is the unit's state without systemctl.
 	ciscoDaemonComm = "ampdaemon"
 )
@@ -286,8 +286,8 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 	return nil
 }
 
-// readPosture runs `AmpCLI.exe posture` from the connector's version directory (seed
-// 002) and reports it as source ampcli_posture.
+// readPosture runs `AmpCLI.exe posture` from the connector's version directory (Cisco
+// 214787) and reports it as source ampcli_posture.
 func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versionDir string) (cisco.Posture, bool) {
 	path := ""
 	switch {
@@ -300,7 +300,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 	}
 	res, runErr := c.env.Runner.Run(ctx, path, "posture")
 	if errors.Is(runErr, ErrCommandNotFound) {
-		// Connectors before 8.x may ship without AmpCLI (research A.3): the files
+		// Connectors before 8.x may ship without AmpCLI (sources.md S6): the files
 		// still tell most of the story, so this degrades rather than fails.
 		s.SourceOptional("ampcli_posture", runErr)
 		return cisco.Posture{}, false
@@ -321,7 +321,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 	return p, s.Source("ampcli_posture", err)
 }
 
-// tetraMetrics maps the TETRA definition state. skiptetra=1 (research A.4) or a posture
+// tetraMetrics maps the TETRA definition state. skiptetra=1 (sources.md S6) or a posture
 // showing the Tetra engine disabled means TETRA is not installed: then no definition
 // time, age or last error is exported, so staleness alerts stay silent there.
 func (c *ciscoCollector) tetraMetrics(s *Scrape, posture cisco.Posture, postureOK bool, local cisco.LocalXML, localOK bool) {
@@ -387,7 +387,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	return nil
 }
 
-// ampcliStatus runs `ampcli status` (research B.3) for connection, mode, policy, last
+// ampcliStatus runs `ampcli status` (sources.md S8) for connection, mode, policy, last
 // scan and the active faults.
 func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 	path := c.env.Paths.Root(firstNonEmpty(c.cfg.ampcli, ciscoLinuxAmpcli))
@@ -454,7 +454,7 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 }
 
 // clamavDefinitions reads the header of each ClamAV database. Where the connector keeps
-// them is UNVERIFIED (research B.1), so a missing directory is not a failure: the
+// them is UNVERIFIED (sources.md S7), so a missing directory is not a failure: the
 // source is then not listed.
 func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	dir := c.env.Paths.Root(c.cfg.clamavDir)

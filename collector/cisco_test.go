@@ -362,7 +362,7 @@ func TestCiscoLinuxClamAVPrefersNewerOfCvdAndCld(t *testing.T) {
 	}, nil)
 }
 
-// Secrets the connector keeps on the host (SPEC §4): the registry's client_keypair,
+// Secrets the connector keeps on the host (docs/metrics.md): the registry's client_keypair,
 // install_token and unlock_code, and the proxy credentials of policy.xml. The test
 // plants them in every file and registry value the collector touches, then scrapes along
 // the healthy, degraded and failing paths, with debug logging, and looks for them.

@@ -14,7 +14,7 @@ import (
 )
 
 // The epo_server collector runs on the ePO server and counts the agents it refuses for an
-// invalid sequence number (KB60776, seed 001): snapshot-restored VDI, imaged or cloned
+// invalid sequence number (KB60776, sources.md S2): snapshot-restored VDI, imaged or cloned
 // machines sharing a GUID. The agent side only sees an empty acknowledgement; the server
 // log names the agent.
 var (

@@ -18,7 +18,7 @@ import (
 
 // The linux_security collector reports the host prerequisites the Cisco Secure Endpoint
 // Linux connector and Qualys FIM depend on, so operators see the cause before the
-// connector raises the fault (seed 004: faults 5, 8/9, 11, 16, 19; seed 003: auditd).
+// connector raises the fault (sources.md S5: faults 5, 8/9, 11, 16, 19; sources.md S4: auditd).
 var (
 	linuxSecBPFModule = kingpin.Flag("collector.linux_security.selinux-module",
 		"SELinux policy module whose presence selinux_bpf_module_loaded reports (Cisco fault 19).").

@@ -19,8 +19,8 @@ import (
 // The mcafee collector reports the McAfee / Trellix Agent on this host: what `cmdagent -i`
 // says (version, GUID, managed mode, last ASCI and policy times) and what the agent service
 // logs tell about each agent-to-server communication (ASCI): its outcome, the key update
-// an MA 4.5 -> 4.6/4.8 upgrade needs (seed 000), the sequence refusal of a restored or
-// cloned agent (seed 001 / KB60776), and service restarts.
+// an MA 4.5 -> 4.6/4.8 upgrade needs (sources.md S1), the sequence refusal of a restored or
+// cloned agent (sources.md S2 / KB60776), and service restarts.
 var (
 	mcafeeCmdAgentFlag = kingpin.Flag("collector.mcafee.cmdagent",
 		`Path of cmdagent. Default: /opt/McAfee/agent/bin/cmdagent, then the MA 4.x /opt/McAfee/cma/bin/cmdagent (under --path.rootfs); C:\Program Files\McAfee\Agent\cmdagent.exe on Windows. Only "cmdagent -i" is ever run.`).
@@ -62,7 +62,7 @@ var (
 		"1 for the reason the most recent ASCI failed (key_update, sequence_rejected, network, server_error, other), 0 for the others; all 0 when the most recent ASCI succeeded.",
 		"reason")
 	epoKeyUpdatePendingDesc = NewDesc("epo_agent_key_update_pending",
-		"1 after ePO refused the agent key (access denied; agent to update keys / KeyUpdate package, seed 000) until a later ASCI succeeds.")
+		"1 after ePO refused the agent key (access denied; agent to update keys / KeyUpdate package, sources.md S1) until a later ASCI succeeds.")
 	epoAgentManagedDesc = NewDesc("epo_agent_managed",
 		"1 if cmdagent reports AgentMode 1 (managed by ePO), 0 otherwise.")
 	epoServiceRestartsDesc = NewDesc("epo_agent_service_restarts_total",
@@ -216,7 +216,7 @@ func (c *mcafeeCollector) cmdAgentCandidates() []string {
 }
 
 // runCmdAgent runs `cmdagent -i` and nothing else: the other switches (-c, -e, -p, -f)
-// make the agent act (research §1.4). A non-zero exit with recognisable output counts as
+// make the agent act (sources.md S12). A non-zero exit with recognisable output counts as
 // read, since the output is what the collector needs.
 func (c *mcafeeCollector) runCmdAgent(ctx context.Context, path string, loc *time.Location) (*mcafee.CmdAgentInfo, error) {
 	res, runErr := c.env.Runner.Run(ctx, path, "-i")
@@ -278,7 +278,7 @@ func (c *mcafeeCollector) resolvedLogDirs(dirs []string) []string {
 	return out
 }
 
-// Log file names (research §2.1, §2.7). Globs are case-insensitive because the host name
+// Log file names (sources.md S13). Globs are case-insensitive because the host name
 // part and the MA 4.x "Agent_<SYSTEM>.LOG" spelling vary; the rotated names
 // (masvc_<host>_backup_<n>.log, Agent_<host>_BACKUP.log) match too, so the tailer
 // finishes a rotated file before the new one.
@@ -467,7 +467,7 @@ func (c *mcafeeCollector) emitASCI(s *Scrape, info *mcafee.CmdAgentInfo, reg *mc
 	}
 }
 
-// agentModeLabel names the AgentMode values research §1.3 documents and keeps others raw.
+// agentModeLabel names the AgentMode values sources.md S12 documents and keeps others raw.
 func agentModeLabel(m mcafee.AgentMode) string {
 	switch {
 	case m.Value < 0:

@@ -20,10 +20,10 @@ import (
 
 // The probe collector checks, from this host, the network path each agent needs to its
 // back end (ePO server / agent handler, Cisco TETRA definition server, Qualys platform):
-// the most common reasons the agents go silent are on that path (seed 002: name not
-// resolved, TLS/CRL failures, proxy connect and proxy authentication failures; seed 003:
+// the most common reasons the agents go silent are on that path (sources.md S3: name not
+// resolved, TLS/CRL failures, proxy connect and proxy authentication failures; sources.md S4:
 // no HTTPS/443 to the platform, wrong proxy). Probes touch the network, so they run in
-// the background (SPEC §4) and a scrape only reads the latest results.
+// the background (docs/metrics.md) and a scrape only reads the latest results.
 var (
 	probeTargetFlags = kingpin.Flag("collector.probe.target",
 		"Extra endpoint to probe, as agent=host:port or host:port (agent \"custom\"); repeatable. The agent name is a label value: lower-case letters, digits and _.").

@@ -18,17 +18,17 @@ import (
 // Where the probe finds each agent's back end. Paths are host paths resolved through
 // Paths.Root, so fixture trees stand in for a host.
 var (
-	// The Windows connector's install root and policy (research A.1, A.6). On Linux it is
+	// The Windows connector's install root and policy (sources.md S6, A.6). On Linux it is
 	// looked up under --path.rootfs too, which is how fixture trees of Windows hosts run.
 	probeCiscoWindowsRoot = cisco.DefaultInstallDir
 )
 
 const (
 	// ePO's agent-to-server port when cmdagent prints none: 443 since ePO 5.x
-	// (research §3.5: "the agent otherwise uses HTTP(S) 80/443").
+	// (sources.md S14: "the agent otherwise uses HTTP(S) 80/443").
 	probeEPODefaultPort = 443
 	// The TETRA definition server named by Cisco's KB when policy.xml cannot be read
-	// (seed 002: Resolve-DnsName / curl against tetra-defs.amp.cisco.com).
+	// (sources.md S3: Resolve-DnsName / curl against tetra-defs.amp.cisco.com).
 	probeTetraDefaultServer = "tetra-defs.amp.cisco.com"
 	probeTetraPort          = 443
 )
@@ -104,7 +104,7 @@ func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []p
 // proxy. policy.xml is readable by SYSTEM and Administrators only since 7.5.7 / 8.1.3
 // (CSCwc05323): unreadable, the default server is probed with the environment proxy and
 // the source is reported degraded. The policy keeps proxy credentials the exporter does
-// not read (SPEC §4); an authenticating policy proxy is probed without them, and
+// not read (docs/metrics.md); an authenticating policy proxy is probed without them, and
 // answers proxy_auth. The Linux connector has no TETRA engine and no derived target.
 func (c *probeCollector) ciscoTargets(_ context.Context) ([]probe.Target, []probeSource) {
 	root := c.env.Paths.Root(probeCiscoWindowsRoot)
@@ -154,7 +154,7 @@ func ciscoPolicyProxy(p cisco.PolicyProxy) (*probe.ProxySpec, error) {
 	return &probe.ProxySpec{Address: probe.JoinName(host, port)}, nil
 }
 
-// tetraTargetName accepts the policy's server as a host name (research A.6) or, should a
+// tetraTargetName accepts the policy's server as a host name (sources.md S6) or, should a
 // console ever write one, host:port or a URL.
 func tetraTargetName(server string) (string, error) {
 	s := strings.TrimSpace(server)
@@ -177,7 +177,7 @@ func tetraTargetName(server string) (string, error) {
 // env file: qualys_https_proxy (platform traffic only) before https_proxy (all traffic),
 // the first of up to five, with its credentials. The env file is the only proxy setting
 // the Linux agent's service reads, so no other proxy is assumed. The Windows agent keeps
-// both in the registry (value names UNVERIFIED, research C.3) and is not derived.
+// both in the registry (value names UNVERIFIED, sources.md S9) and is not derived.
 func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []probeSource) {
 	if c.goos() == "windows" {
 		return nil, nil

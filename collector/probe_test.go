@@ -49,7 +49,7 @@ func writeFixture(t *testing.T, root, rel, content string, mode os.FileMode) {
 }
 
 // probePolicyXML is the shape of the cisco-win-stale-proxy-auth fixture's policy.xml
-// (research A.6), with the TETRA server and proxy pointed at loopback test servers.
+// (sources.md S6), with the TETRA server and proxy pointed at loopback test servers.
 const probePolicyXML = `<?xml version="1.0" encoding="UTF-8"?>
 <Signature xmlns="http://www.w3.org/2000/09/xmldsig#">
  <Object Id="amp">

@@ -16,9 +16,9 @@ import (
 )
 
 // The qualys collector reports the Qualys Cloud Agent's health: is it installed and
-// running, does it reach the Qualys platform (its log is the only local witness, seed 003:
+// running, does it reach the Qualys platform (its log is the only local witness, sources.md S4:
 // no HTTPS/443 path or a wrong proxy), is FIM fed by the audit subsystem it is configured
-// for (research C.5; seed 003: auditd holding the netlink socket loses FIM events).
+// for (sources.md S10; sources.md S4: auditd holding the netlink socket loses FIM events).
 var (
 	qualysConfigFlag = kingpin.Flag("collector.qualys.config",
 		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.").
@@ -70,7 +70,7 @@ var (
 // qualysLogSource names the agent log in secagent_log_lines_total and the state store.
 const qualysLogSource = "qualys_cloud_agent"
 
-// Linux install directory (research C.1): its presence alone means installed, even when
+// Linux install directory (sources.md S9): its presence alone means installed, even when
 // the conf and log are unreadable to an unprivileged exporter.
 const qualysInstallDir = "/usr/local/qualys/cloud-agent"
 
@@ -297,7 +297,7 @@ func (c *qualysCollector) updateWindows(ctx context.Context, s *Scrape) error {
 
 // hostIDLabel validates a host id before it becomes a label. An empty file is an agent
 // not yet activated; anything that is not a UUID degrades the source (the file format
-// is UNVERIFIED, research C.1) without failing the collector, and the content is never
+// is UNVERIFIED, sources.md S9) without failing the collector, and the content is never
 // logged.
 func hostIDLabel(s *Scrape, raw []byte, readErr error) string {
 	if readErr != nil {
@@ -444,7 +444,7 @@ func docDirVersion(p Paths) string {
 type qualysProcesses struct {
 	running map[string]bool
 	// edrPluginUnderAuditd: an edr-plugin descends from auditd, directly (auditd 3.x runs
-	// its plugins itself) or through audispd (research C.5 sample).
+	// its plugins itself) or through audispd (sources.md S10 sample).
 	edrPluginUnderAuditd bool
 }
 

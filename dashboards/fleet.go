@@ -21,20 +21,20 @@ func Fleet() Dashboard {
 		problem, instant(count(sel("secagent_collector_success")+" == 0"), "")))
 	l.add(4, 4, stat("Firing alerts", "Alerts currently firing for the selected hosts.", "none",
 		problem, instant(count(`ALERTS{alertstate="firing", job=~"$job", instance=~"$instance"}`), "")))
-	l.add(4, 4, stat("Duplicate McAfee GUIDs", "Agent GUIDs reported by more than one host (cloned images, seed 001).", "none",
+	l.add(4, 4, stat("Duplicate McAfee GUIDs", "Agent GUIDs reported by more than one host (cloned images, sources.md S2).", "none",
 		problem, instant(count(`count by (guid) (`+sel("epo_agent_info")+`) > 1`), "")))
 
 	l.add(4, 4, stat("McAfee ASCI older than 4 h", "Managed McAfee Agents whose last successful ASCI is more than 4 hours old.", "none",
 		problem, instant(count(`time() - `+sel("epo_last_asci_success_timestamp_seconds")+` > 4 * 3600`), "")))
-	l.add(4, 4, stat("Oldest TETRA definitions", "Age of the oldest Cisco TETRA definitions; Cisco ships about 4 updates a day (seed 002).", "s",
+	l.add(4, 4, stat("Oldest TETRA definitions", "Age of the oldest Cisco TETRA definitions; Cisco ships about 4 updates a day (sources.md S3).", "s",
 		thresholds("green", 86400, "orange", 259200, "red"), instant(`max(`+sel("tetra_definitions_age_seconds")+`)`, "")))
-	l.add(4, 4, stat("Hosts with connector faults", "Hosts with at least one active Cisco connector fault (seed 004).", "none",
+	l.add(4, 4, stat("Hosts with connector faults", "Hosts with at least one active Cisco connector fault (sources.md S5).", "none",
 		problem, instant(count(`max by (job, instance) (`+sel("connector_fault_active")+`) == 1`), "")))
-	l.add(4, 4, stat("SELinux without cisco-secure-bpf", "Hosts enforcing SELinux without the cisco-secure-bpf policy module (seed 004, fault 19).", "none",
+	l.add(4, 4, stat("SELinux without cisco-secure-bpf", "Hosts enforcing SELinux without the cisco-secure-bpf policy module (sources.md S5, fault 19).", "none",
 		problem, instant(count(sel("selinux_bpf_module_loaded")+` == 0 and on (job, instance) `+sel("selinux_enforcing")+` == 1`), "")))
-	l.add(4, 4, stat("Qualys without contact (6 h)", "Qualys agents without a successful platform exchange for 6 hours (seed 003).", "none",
+	l.add(4, 4, stat("Qualys without contact (6 h)", "Qualys agents without a successful platform exchange for 6 hours (sources.md S4).", "none",
 		problem, instant(count(`time() - `+sel("qualys_last_platform_success_timestamp_seconds")+` > 6 * 3600`), "")))
-	l.add(4, 4, stat("Agents rejected by ePO", "Distinct agent GUIDs the ePO server rejected with \"sequence number invalid\" in its window (seed 001).", "none",
+	l.add(4, 4, stat("Agents rejected by ePO", "Distinct agent GUIDs the ePO server rejected with \"sequence number invalid\" in its window (sources.md S2).", "none",
 		problem, instant(`max(`+sel("epo_server_sequence_error_agents")+`) or vector(0)`, "")))
 
 	l.add(24, 5, stat("Agent coverage", "Share of hosts with each endpoint-security agent installed.", "percentunit",
@@ -56,14 +56,14 @@ func Fleet() Dashboard {
 		ranged(`avg by (agent) (`+sel("secagent_probe_success")+`)`, "{{agent}}")))
 	l.add(12, 8, timeseries("Agent log lines read", "Log lines read per second by result; unclassified or undecodable lines mean a new message format or encoding.", "cps",
 		ranged(`sum by (result) (rate(`+sel("secagent_log_lines_total")+`[$__rate_interval]))`, "{{result}}")))
-	l.add(12, 8, timeseries("ePO sequence rejections", "Sequence-number rejections per second in the ePO server log (seed 001).", "cps",
+	l.add(12, 8, timeseries("ePO sequence rejections", "Sequence-number rejections per second in the ePO server log (sources.md S2).", "cps",
 		ranged(`sum(rate(`+sel("epo_server_sequence_errors_total")+`[$__rate_interval]))`, "rejections")))
 
 	l.row("Problem hosts")
 	l.add(24, 10, problemHosts())
-	l.add(12, 8, table("Active connector faults", "Cisco connector faults active now, per host (seed 004).", "none", labelsTable,
+	l.add(12, 8, table("Active connector faults", "Cisco connector faults active now, per host (sources.md S5).", "none", labelsTable,
 		tableTarget(sel("connector_fault_active")+" == 1")))
-	l.add(8, 8, table("Agents rejected by ePO", "Top agent GUIDs rejected by the ePO server for invalid sequence numbers (seed 001).", "none", labelsTable,
+	l.add(8, 8, table("Agents rejected by ePO", "Top agent GUIDs rejected by the ePO server for invalid sequence numbers (sources.md S2).", "none", labelsTable,
 		tableTarget(`topk(20, `+sel("epo_server_agent_sequence_errors")+`)`)))
 	l.add(4, 8, stat("Last ePO sequence rejection", "When the ePO server last rejected an agent for an invalid sequence number.", "dateTimeFromNow",
 		thresholds("blue"), instant(`max(`+sel("epo_server_sequence_error_last_timestamp_seconds")+`) * 1000`, "")))
@@ -72,7 +72,7 @@ func Fleet() Dashboard {
 	versions := []Transformation{{ID: "organize", Options: map[string]any{
 		"excludeByName": map[string]any{"Time": true}, "renameByName": map[string]any{"Value": "hosts"},
 	}}}
-	l.add(6, 8, table("McAfee Agent versions", "Hosts per McAfee/Trellix Agent version; MA before 4.6 cannot use 2048-bit keys (seed 000).", "none", versions,
+	l.add(6, 8, table("McAfee Agent versions", "Hosts per McAfee/Trellix Agent version; MA before 4.6 cannot use 2048-bit keys (sources.md S1).", "none", versions,
 		tableTarget(`count by (version) (`+sel("epo_agent_info")+`)`)))
 	l.add(6, 8, table("Cisco connector versions", "Hosts per Cisco Secure Endpoint connector version and platform.", "none", versions,
 		tableTarget(`count by (version, platform) (`+sel("connector_info")+`)`)))

@@ -53,11 +53,11 @@ func Host() Dashboard {
 	l.add(4, 4, since("Last ASCI attempt", "Start of the most recent ASCI attempt.", "epo_last_asci_timestamp_seconds"))
 	l.add(4, 4, since("Last policy update", "cmdagent LastPolicyUpdateTime.", "epo_last_policy_update_timestamp_seconds"))
 	l.add(4, 4, number("Consecutive ASCI failures", "Failed ASCI attempts since the last success.", "none", sel("epo_asci_consecutive_failures")))
-	l.add(4, 4, yesNo("Key update pending", "ePO answered \"access denied; agent to update keys\" and no ASCI succeeded since (seed 000: run the wake-up twice).", "epo_agent_key_update_pending", "no", "yes", false))
+	l.add(4, 4, yesNo("Key update pending", "ePO answered \"access denied; agent to update keys\" and no ASCI succeeded since (sources.md S1: run the wake-up twice).", "epo_agent_key_update_pending", "no", "yes", false))
 	l.add(4, 4, yesNo("Managed", "Agent mode: managed by ePO or not.", "epo_agent_managed", "unmanaged", "managed", true))
 	l.add(12, 4, table("Agent identity", "Version, GUID, mode and ePO server of the McAfee/Trellix Agent.", "none", labelsTable,
 		tableTarget(sel("epo_agent_info"))))
-	l.add(8, 4, stateTimeline("Last ASCI failure reason", "Reason of the most recent failed ASCI: key_update (seed 000), sequence_rejected (seed 001), network, server_error, other.", states,
+	l.add(8, 4, stateTimeline("Last ASCI failure reason", "Reason of the most recent failed ASCI: key_update (sources.md S1), sequence_rejected (sources.md S2), network, server_error, other.", states,
 		ranged(sel("epo_last_asci_failure_reason"), "{{reason}}")))
 	l.add(12, 8, timeseries("Agent log events", "Classified McAfee Agent log events per second.", "cps",
 		ranged(`sum by (event) (rate(`+sel("epo_log_events_total")+`[$__rate_interval]))`, "{{event}}")))
@@ -69,7 +69,7 @@ func Host() Dashboard {
 		thresholds("red", 1, "green"), instant(sel("epo_agent_log_files"), "{{source}}")))
 
 	l.row("ePO server")
-	l.add(6, 6, number("Agents rejected", "Distinct agent GUIDs rejected with \"sequence number invalid\" in the collector window (seed 001).", "none", sel("epo_server_sequence_error_agents")))
+	l.add(6, 6, number("Agents rejected", "Distinct agent GUIDs rejected with \"sequence number invalid\" in the collector window (sources.md S2).", "none", sel("epo_server_sequence_error_agents")))
 	l.add(6, 6, since("Last rejection", "Newest sequence-number rejection in Server.log.", "epo_server_sequence_error_last_timestamp_seconds"))
 	l.add(4, 6, number("Server log files", "ePO server log files matched by --collector.epo_server.log; 0 means nothing is read.", "none", sel("epo_server_log_files")))
 	l.add(8, 6, timeseries("Sequence rejections", "Sequence-number rejections per second in Server.log.", "cps",
@@ -89,12 +89,12 @@ func Host() Dashboard {
 	l.add(4, 4, yesNo("Last scan result", "Whether the last scan succeeded.", "connector_last_scan_success", "failed", "succeeded", true))
 	l.add(4, 4, yesNo("Reboot pending", "Windows: the connector waits for a reboot to finish an upgrade or uninstall (registry value Reboot).", "connector_reboot_pending", "no", "pending", false))
 	l.add(4, 4, number("Heartbeat interval", "Windows: connector heartbeat interval from policy.xml (agent/hb/interval).", "s", sel("connector_heartbeat_interval_seconds")))
-	l.add(8, 4, number("Last TETRA update error code", "Raw local.xml //tetra/lasterror as a signed int32; 0 is none (seed 002).", "none", sel("tetra_update_last_error_code")))
-	l.add(24, 8, stateTimeline("Connector faults", "Every documented fault id as OK/FAULT over time (seed 004).", faultStates,
+	l.add(8, 4, number("Last TETRA update error code", "Raw local.xml //tetra/lasterror as a signed int32; 0 is none (sources.md S3).", "none", sel("tetra_update_last_error_code")))
+	l.add(24, 8, stateTimeline("Connector faults", "Every documented fault id as OK/FAULT over time (sources.md S5).", faultStates,
 		ranged(sel("connector_fault_active"), "{{id}} {{name}}")))
 	l.add(12, 6, table("Fault severity", "Vendor severity per fault id: 0 none, 1 minor, 2 major, 3 critical.", "none", labelsTable,
 		tableTarget(sel("connector_fault_severity"))))
-	l.add(12, 6, stateTimeline("Last TETRA update error", "Reason of the last TETRA update error: none, proxy_connect, proxy_auth, proxy_download, other (seed 002).", states,
+	l.add(12, 6, stateTimeline("Last TETRA update error", "Reason of the last TETRA update error: none, proxy_connect, proxy_auth, proxy_download, other (sources.md S3).", states,
 		ranged(sel("tetra_update_last_error"), "{{reason}}")))
 	l.add(12, 8, timeseries("TETRA definition age", "Age of the installed TETRA definitions; Cisco ships about 4 updates a day.", "s",
 		ranged(sel("tetra_definitions_age_seconds"), "age")))
@@ -109,28 +109,28 @@ func Host() Dashboard {
 	l.row("Linux prerequisites")
 	l.add(3, 4, yesNo("SELinux", "SELinux enabled.", "selinux_enabled", "disabled", "enabled", true))
 	l.add(3, 4, yesNo("Enforcing", "SELinux in enforcing mode.", "selinux_enforcing", "no", "yes", true))
-	l.add(3, 4, yesNo("cisco-secure-bpf", "The cisco-secure-bpf SELinux policy module is installed and enabled (seed 004, fault 19).", "selinux_bpf_module_loaded", "missing", "loaded", true))
+	l.add(3, 4, yesNo("cisco-secure-bpf", "The cisco-secure-bpf SELinux policy module is installed and enabled (sources.md S5, fault 19).", "selinux_bpf_module_loaded", "missing", "loaded", true))
 	l.add(3, 4, yesNo("Kernel BTF", "/sys/kernel/btf/vmlinux present (fault 11).", "kernel_btf_available", "no", "yes", true))
 	l.add(3, 4, yesNo("Kernel headers", "Headers for the running kernel installed (fault 11).", "kernel_headers_installed", "no", "yes", true))
 	l.add(3, 4, yesNo("Scan user", "The cisco-amp-scan-svc user exists (fault 5).", "connector_scan_user_present", "missing", "present", true))
-	l.add(3, 4, yesNo("auditd", "auditd running (Qualys FIM, seed 003).", "auditd_running", "stopped", "running", true))
+	l.add(3, 4, yesNo("auditd", "auditd running (Qualys FIM, sources.md S4).", "auditd_running", "stopped", "running", true))
 	l.add(3, 4, yesNo("Audit immutable", "Audit configuration immutable (enabled 2).", "audit_immutable", "no", "yes", false))
 	l.add(24, 5, table("Kernel modules", "Configured kernel modules and whether they are loaded.", "none", labelsTable,
 		tableTarget(sel("kernel_module_loaded"))))
 
 	l.row("Qualys Cloud Agent")
 	l.add(4, 4, yesNo("Running", "Qualys Cloud Agent service running.", "qualys_agent_running", "stopped", "running", true))
-	l.add(4, 4, since("Last platform contact", "Last successful exchange with the Qualys platform seen in the agent log (seed 003).", "qualys_last_platform_success_timestamp_seconds"))
+	l.add(4, 4, since("Last platform contact", "Last successful exchange with the Qualys platform seen in the agent log (sources.md S4).", "qualys_last_platform_success_timestamp_seconds"))
 	l.add(4, 4, yesNo("Proxy configured", "A proxy is configured for the agent.", "qualys_proxy_configured", "no", "yes", true))
 	l.add(4, 4, yesNo("Audit dispatcher", "UseAuditDispatcher in the agent configuration.", "qualys_audit_dispatcher_enabled", "off", "on", true))
-	l.add(4, 4, yesNo("FIM/audit conflict", "The audit netlink owner contradicts UseAuditDispatcher, or audit is immutable (seed 003).", "qualys_fim_audit_conflict", "no", "conflict", false))
+	l.add(4, 4, yesNo("FIM/audit conflict", "The audit netlink owner contradicts UseAuditDispatcher, or audit is immutable (sources.md S4).", "qualys_fim_audit_conflict", "no", "conflict", false))
 	l.add(4, 4, table("Agent identity", "Qualys Cloud Agent version and host id.", "none", labelsTable,
 		tableTarget(sel("qualys_agent_info"))))
 	l.add(4, 4, failedSince("Last platform failure", "Newest failed platform or proxy exchange in the agent log; n/a when none was seen.", "qualys_last_platform_failure_timestamp_seconds"))
-	l.add(4, 4, since("Last manifest download", "Newest manifest download the agent log reports (seed 003: no FIM manifest while data collection is paused).", "qualys_manifest_last_download_timestamp_seconds"))
+	l.add(4, 4, since("Last manifest download", "Newest manifest download the agent log reports (sources.md S4: no FIM manifest while data collection is paused).", "qualys_manifest_last_download_timestamp_seconds"))
 	l.add(4, 4, yesNo("Proxy credentials", "Linux: the proxy URL carries credentials (the credentials are never exported).", "qualys_proxy_auth_configured", "no", "yes", true))
 	l.add(4, 4, yesNo("Activation ID", "An ActivationId is configured (the value is never exported).", "qualys_activation_id_configured", "missing", "configured", true))
-	l.add(8, 4, table("FIM/audit conflict reason", "Which audit set-up contradicts UseAuditDispatcher (seed 003): auditd_running, auditd_stopped, edr_plugin_missing, audit_immutable.", "none", labelsTable,
+	l.add(8, 4, table("FIM/audit conflict reason", "Which audit set-up contradicts UseAuditDispatcher (sources.md S4): auditd_running, auditd_stopped, edr_plugin_missing, audit_immutable.", "none", labelsTable,
 		tableTarget(sel("qualys_fim_audit_conflict_reason")+" == 1")))
 	l.add(12, 6, stateTimeline("Agent processes", "Linux: the Qualys processes and auditd, running or not.", okMapping("stopped", "running"),
 		ranged(sel("qualys_agent_process_running"), "{{process}}")))

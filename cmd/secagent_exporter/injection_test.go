@@ -56,7 +56,7 @@ func TestAgentCLIsCannotBeInjected(t *testing.T) {
 		"%s$(touch " + canary + ")",
 		"%s`touch " + canary + "`",
 		"%s\n/usr/bin/touch " + canary,
-		// Argument injection: cmdagent -c/-e/-p would make the agent act (research §1.4).
+		// Argument injection: cmdagent -c/-e/-p would make the agent act (sources.md S12).
 		"%s -c",
 		"%s -i -e",
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// AmpcliStatus is the output of `/opt/cisco/amp/bin/ampcli status` (research B.3,
+// AmpcliStatus is the output of `/opt/cisco/amp/bin/ampcli status` (sources.md S8,
 // Cisco doc 220575). Values are kept as printed; healthy-state wording ("Mode:
 // Normal"?, "Faults: None"?) is UNVERIFIED, so only documented words drive flags.
 type AmpcliStatus struct {
@@ -68,7 +68,7 @@ var (
 	ampcliIDList    = regexp.MustCompile(`\d+`)
 )
 
-// ampcliBanner lists the interactive banner lines of Cisco doc 215256 (research B.2).
+// ampcliBanner lists the interactive banner lines of Cisco doc 215256 (sources.md S7).
 var ampcliBanner = []string{
 	"ampcli - ",
 	"Interactive mode",
@@ -79,7 +79,7 @@ var ampcliBanner = []string{
 }
 
 // ampcliUnreachable are texts taken to mean the daemon is down when no status line
-// follows. ampcli's wording for this case is UNVERIFIED (research B.3); these are the
+// follows. ampcli's wording for this case is UNVERIFIED (sources.md S8); these are the
 // generic socket-client phrases, matched case-insensitively.
 var ampcliUnreachable = []string{
 	"unable to connect",
@@ -100,7 +100,7 @@ func containsAny(line string, phrases []string) bool {
 	return false
 }
 
-// lastScanLayouts: 12-hour clock with AM/PM, no zone (research B.3), then a 24-hour
+// lastScanLayouts: 12-hour clock with AM/PM, no zone (sources.md S8), then a 24-hour
 // fallback in case a locale or release prints it that way.
 var lastScanLayouts = []string{
 	"2006-01-02 03:04:05 PM",
@@ -229,7 +229,7 @@ func faultEntry(faults map[int]*ActiveFault, id int) *ActiveFault {
 }
 
 // parseFaultSummary reads "1 Major" or "2 Critical, 1 Major" (the multi-severity
-// wording is UNVERIFIED, research B.3); "None" gives an empty, non-nil map.
+// wording is UNVERIFIED, sources.md S8); "None" gives an empty, non-nil map.
 func parseFaultSummary(s string) map[int]int {
 	counts := map[int]int{}
 	for _, m := range ampcliFaultSum.FindAllStringSubmatch(s, -1) {

@@ -21,7 +21,7 @@ func benchmarkParser(b *testing.B, file string, parse func([]byte) error) {
 }
 
 func BenchmarkParsePosture(b *testing.B) {
-	benchmarkParser(b, "posture_seed002.json", func(in []byte) error { _, err := ParsePosture(in); return err })
+	benchmarkParser(b, "posture_tetra_kb.json", func(in []byte) error { _, err := ParsePosture(in); return err })
 }
 
 func BenchmarkParseLocalXML(b *testing.B) {

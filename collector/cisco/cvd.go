@@ -10,7 +10,7 @@ import (
 )
 
 // CVDHeader is the 512-byte header of a ClamAV .cvd/.cld database, which the Linux
-// connector keeps for its ClamAV engine (research B.1, Parser requirements "Cisco
+// connector keeps for its ClamAV engine (sources.md S7, Parser requirements "Cisco
 // Linux" 7). Layout (ClamAV standard):
 // ClamAV-VDB:<build time>:<version>:<sigs>:<functionality level>:<md5>:<dsig>:<builder>:<stime>
 type CVDHeader struct {

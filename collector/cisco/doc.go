@@ -5,7 +5,7 @@
 // the cisco collector maps them onto metrics.
 //
 // Vendor knowledge (Linux fault ids, TETRA last-error codes) is data in faults.go and
-// tetra_errors.go, one row per fact, each citing research/cisco-qualys.md or the seed KB
+// tetra_errors.go, one row per fact, each citing the public source (docs/sources.md)
 // it came from. Formats marked UNVERIFIED there are parsed defensively: every field is
 // optional and unknown keys are ignored, so a connector release that adds or moves a
 // field degrades to a missing value instead of a failed scrape.

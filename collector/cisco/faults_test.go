@@ -29,7 +29,7 @@ func TestLinuxFaultTable(t *testing.T) {
 	}
 	for _, id := range []int{5, 6, 7, 8, 9, 11, 16, 18, 19} {
 		if !seenID[id] {
-			t.Errorf("fault %d from seed 004 missing", id)
+			t.Errorf("fault %d from sources.md S5 missing", id)
 		}
 	}
 	if f, ok := FaultByID(19); !ok || f.Name != "bpf_selinux_policy_missing" {

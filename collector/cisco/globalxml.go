@@ -7,14 +7,14 @@ import (
 
 // GlobalXML is what the exporter reads from the Linux connector's
 // /opt/cisco/amp/etc/global.xml, where the vendor's deployment guide says to "check
-// for the version" (research B.1).
+// for the version" (sources.md S7).
 type GlobalXML struct {
 	// Version is the connector version, "" when no candidate element holds one.
 	Version string
 }
 
 // globalVersionPaths are the elements tried for the version, in order. Which element
-// holds it is UNVERIFIED (research, Parser requirements "Cisco Linux" 1): the list
+// holds it is UNVERIFIED (sources.md S7): the list
 // covers the names used by the connector's other files (agent/version,
 // connector_version in the posture JSON) and is one row to edit once a real file is seen.
 var globalVersionPaths = [][]string{

@@ -6,7 +6,7 @@ import (
 )
 
 // NewestVersionDir picks the connector's version directory among the entries of the
-// install root. Old version directories remain after upgrades (research A.1: a 7.4.1
+// install root. Old version directories remain after upgrades (sources.md S6: a 7.4.1
 // host still had 7.3.15), so the newest one that holds sfc.exe wins, as in the
 // vendor's health checker. Names are dotted numbers, X.Y.Z before 7.4 and X.Y.Z.BUILD
 // after; they are compared component by component as numbers, so 7.10 > 7.9.1 > 7.9.

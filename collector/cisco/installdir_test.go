@@ -3,7 +3,7 @@ package cisco
 import "testing"
 
 func TestNewestVersionDir(t *testing.T) {
-	// Directory listing of a real 7.4.1 host (research A.1), plus upgrades.
+	// Directory listing of a real 7.4.1 host (sources.md S6), plus upgrades.
 	realListing := []string{"7.3.15", "7.4.1.20439", "apde", "cache.db", "clamav", "config", "local.old", "local.xml", "policy.xml", "Quarantine", "tetra", "tmp", "update", "URLScanner"}
 	for _, tc := range []struct {
 		name   string

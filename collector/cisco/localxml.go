@@ -11,7 +11,7 @@ import (
 // LocalXML is what the exporter reads from the connector's local.xml
 // (C:\Program Files\Cisco\AMP\local.xml, /opt/cisco/amp/etc/local.xml).
 type LocalXML struct {
-	// AgentUUID is /config/agent/uuid (research A.4, B.1).
+	// AgentUUID is /config/agent/uuid (sources.md S6, B.1).
 	AgentUUID string
 	// BusinessUUID is /config/janus/business/uuid.
 	BusinessUUID string
@@ -24,11 +24,11 @@ type LocalXML struct {
 	// TetraLastErrorRaw is the element text as stored, for logs only.
 	TetraLastErrorRaw string
 	// SkipTetra is install/switches/skiptetra = 1: TETRA was deliberately not
-	// installed, so stale-TETRA alerts do not apply (research A.4).
+	// installed, so stale-TETRA alerts do not apply (sources.md S6).
 	SkipTetra bool
 }
 
-// Layouts of the definition version in local.xml (research A.4).
+// Layouts of the definition version in local.xml (sources.md S6).
 const (
 	// LayoutDefversions is /config/agent/engine/tetra/defversions = "1,dv:85626" (7.4.x).
 	LayoutDefversions = "defversions"
@@ -48,7 +48,7 @@ type LocalDefinition struct {
 
 // TetraVersion returns the installed TETRA definition version. In the 2025 JSON
 // layout an entry naming TETRA wins; without engine names the first entry is taken,
-// as the vendor's health checker does (research A.4: which engine is first is UNVERIFIED).
+// as the vendor's health checker does (sources.md S6: which engine is first is UNVERIFIED).
 func (l LocalXML) TetraVersion() (int64, bool) {
 	for _, d := range l.Definitions {
 		if strings.Contains(strings.ToLower(d.Engine), "tetra") {
@@ -95,7 +95,7 @@ func ParseLocalXML(b []byte) (LocalXML, error) {
 }
 
 // engineNameKeys are the JSON keys that could name the engine of a definitions entry;
-// the real key is UNVERIFIED (research A.4), so any of these is accepted.
+// the real key is UNVERIFIED (sources.md S6), so any of these is accepted.
 var engineNameKeys = []string{"engine", "engineName", "name", "type", "engineType"}
 
 func parseStatsDefinitions(text string) []LocalDefinition {
@@ -134,7 +134,7 @@ func parseStatsDefinitions(text string) []LocalDefinition {
 var ErrLastErrorSyntax = errors.New("lasterror is not a decimal, negative or 0x-hex 32-bit integer")
 
 // ParseTetraLastError normalises a //tetra/lasterror text to int32. The KB quotes the
-// codes unsigned (4294965193), research A.5 also expects signed (-2103) and hex
+// codes unsigned (4294965193), sources.md S3 also expects signed (-2103) and hex
 // (0xFFFFF7C9) renderings; all three map to the same int32. Empty text is an error.
 func ParseTetraLastError(s string) (int32, error) {
 	s = strings.TrimSpace(s)

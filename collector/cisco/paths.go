@@ -1,6 +1,6 @@
 package cisco
 
-// Host paths of the connector (research A.1, B.1), shared by the cisco collector, the
+// Host paths of the connector (sources.md S6, B.1), shared by the cisco collector, the
 // probe and the support bundle.
 const (
 	DefaultInstallDir = `C:\Program Files\Cisco\AMP`
@@ -10,6 +10,6 @@ const (
 	LinuxLocalXML     = "/opt/cisco/amp/etc/local.xml"
 	LinuxPolicyXML    = "/opt/cisco/amp/etc/policy.xml"
 	// LinuxClamavDir is where the fixtures keep the ClamAV databases; the vendor does not
-	// document the location (research B.1, unverified).
+	// document the location (sources.md S7, unverified).
 	LinuxClamavDir = "/opt/cisco/amp/etc/clamav"
 )

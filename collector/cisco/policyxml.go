@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Policy is what the exporter reads from policy.xml (research A.6). Since connector
+// Policy is what the exporter reads from policy.xml (sources.md S6). Since connector
 // 7.5.7 / 8.1.3 the file is readable by SYSTEM and Administrators only (CSCwc05323),
 // so the collector must treat a permission error as "policy unknown".
 type Policy struct {
@@ -20,7 +20,7 @@ type Policy struct {
 	TetraEnabled *bool
 	// TetraUpdateEnabled is agent/scansettings/tetra/updater/enable.
 	TetraUpdateEnabled *bool
-	// TetraUpdateServer is a host name (tetra-defs.amp.cisco.com in research A.6).
+	// TetraUpdateServer is a host name (tetra-defs.amp.cisco.com in sources.md S6).
 	TetraUpdateServer string
 	// TetraUpdateInterval is 0 when not configured (the connector default is 1 h).
 	TetraUpdateInterval time.Duration
@@ -46,11 +46,11 @@ type PolicyProxy struct {
 }
 
 // debugLogLevel is the agent/log/level value the console sets for debug logging
-// (research A.6: default 0, debug 549755813887).
+// (sources.md S6: default 0, debug 549755813887).
 const debugLogLevel = 549755813887
 
 // ParsePolicyXML parses policy.xml: an XML-DSig document whose payload sits at
-// Signature/Object/config with every element in the xmldsig namespace (research A.6).
+// Signature/Object/config with every element in the xmldsig namespace (sources.md S6).
 // Elements are matched by local name, so an unsigned `<config>` root works too.
 func ParsePolicyXML(b []byte) (Policy, error) {
 	root, err := parseXMLTree(b)

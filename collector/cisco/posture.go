@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Posture is what `AmpCLI.exe posture` reports (seed 002 shows the one public sample,
-// from connector 8.1.7). The schema is UNVERIFIED beyond that sample (research A.3), so
+// Posture is what `AmpCLI.exe posture` reports (sources.md S3 shows the one public sample,
+// from connector 8.1.7). The schema is UNVERIFIED beyond that sample (sources.md S6), so
 // every field is optional: pointers and zero times mean "not reported".
 type Posture struct {
 	AgentUUID        string
@@ -24,11 +24,11 @@ type Posture struct {
 	LastScan       time.Time
 	LastScanStatus *bool
 	// ProtectionModes holds every `protect_<what>_mode` flag keyed by <what>
-	// ("file", "process" in seed 002), so a mode added by a later connector still shows.
+	// ("file", "process" in sources.md S3), so a mode added by a later connector still shows.
 	ProtectionModes map[string]bool
 }
 
-// PostureEngine is one entry of `engines` (Tetra, Spero, Ethos, BP, SCS in seed 002).
+// PostureEngine is one entry of `engines` (Tetra, Spero, Ethos, BP, SCS in sources.md S3).
 type PostureEngine struct {
 	Name        string
 	Enabled     *bool
@@ -42,7 +42,7 @@ type PostureDefinition struct {
 	// Timestamp is when the installed definitions were built; zero if not reported.
 	Timestamp time.Time
 	// LastSuccessfulUpdate is when the connector last fetched definitions; zero if
-	// not reported (seed 002 has it for Tetra only).
+	// not reported (sources.md S3 has it for Tetra only).
 	LastSuccessfulUpdate time.Time
 }
 
@@ -128,7 +128,7 @@ func ParsePosture(out []byte) (Posture, error) {
 }
 
 // firstJSONObject decodes the first JSON object in out. AmpCLI is expected to print
-// bare JSON (seed 002), but a console banner or warning line before it must not lose
+// bare JSON (sources.md S3), but a console banner or warning line before it must not lose
 // the posture, so a later line starting with '{' is tried too.
 func firstJSONObject(out []byte) (map[string]json.RawMessage, bool) {
 	rest := bytes.TrimSpace(out)
@@ -230,7 +230,7 @@ func flexBool(raw json.RawMessage) *bool {
 }
 
 // flexVersion reads a definition version given as a number, a numeric string, or the
-// local.xml style "1,dv:85626" (research A.4: the integer after the last ':').
+// local.xml style "1,dv:85626" (sources.md S6: the integer after the last ':').
 func flexVersion(raw json.RawMessage) *int64 {
 	v, ok := definitionVersion(flexString(raw))
 	if !ok {

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-func TestParsePostureSeed002(t *testing.T) {
-	out, err := os.ReadFile("testdata/posture_seed002.json")
+func TestParsePostureTetraKB(t *testing.T) {
+	out, err := os.ReadFile("testdata/posture_tetra_kb.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestParsePostureErrorQuotesTextNotJSON(t *testing.T) {
 }
 
 func FuzzParsePosture(f *testing.F) {
-	seed, err := os.ReadFile("testdata/posture_seed002.json")
+	seed, err := os.ReadFile("testdata/posture_tetra_kb.json")
 	if err != nil {
 		f.Fatal(err)
 	}

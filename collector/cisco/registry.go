@@ -11,7 +11,7 @@ import (
 // RegistryReader reads values under HKEY_LOCAL_MACHINE. key is a path below HKLM
 // (`SOFTWARE\Immunet Protect`); name "" is the key's default value. Implementations
 // open keys read-only in the 64-bit view (the connector is a 64-bit service and the
-// vendor's health checker uses KEY_WOW64_64KEY, research A.1).
+// vendor's health checker uses KEY_WOW64_64KEY, sources.md S6).
 type RegistryReader = winreg.Reader
 
 // Errors a RegistryReader wraps so callers can tell absence from failure.
@@ -22,7 +22,7 @@ var (
 	ErrRegistryUnsupported   = winreg.ErrUnsupported
 )
 
-// ImmunetProtectKey is the connector's registry key (research A.1).
+// ImmunetProtectKey is the connector's registry key (sources.md S6).
 const ImmunetProtectKey = `SOFTWARE\Immunet Protect`
 
 // The values the exporter reads under ImmunetProtectKey. Nothing else is read: in

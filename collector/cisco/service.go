@@ -6,7 +6,7 @@ import (
 )
 
 // ConnectorServicePrefix matches the connector's Windows service: `CiscoAMP` on 8.x,
-// `CiscoAMP_<version>` on 7.x (research A.1).
+// `CiscoAMP_<version>` on 7.x (sources.md S6).
 const ConnectorServicePrefix = "CiscoAMP"
 
 // ServiceQuerier reports the state of the service whose name starts with namePrefix.

@@ -12,7 +12,7 @@ type TetraError struct {
 	Action  string
 	Source  string
 	// Verified is false while the code is known only from the KB table, with no
-	// captured local.xml showing it (research A.5).
+	// captured local.xml showing it (sources.md S3).
 	Verified bool
 }
 
@@ -35,30 +35,30 @@ var TetraErrorReasons = []string{
 	TetraReasonOther,
 }
 
-// TetraErrors is the last-error table of the TETRA troubleshooting KB (seed 002,
+// TetraErrors is the last-error table of the TETRA troubleshooting KB (sources.md S3,
 // "プロキシの検証"; Cisco doc 214787). Unsigned values as stored: 4294965193,
-// 4294965196, 4294965187; research/cisco-qualys.md A.5 gives the int32 and hex forms.
+// 4294965196, 4294965187; sources.md S3 gives the int32 and hex forms.
 var TetraErrors = []TetraError{
 	{
 		Code: -2103, Reason: TetraReasonProxyConnect,
 		Title:   "Could not establish a connection to the proxy",
 		TitleJa: "プロキシへの接続を確立できませんでした",
 		Action:  "Check network connectivity to the proxy",
-		Source:  "seed 002 (4294965193); research/cisco-qualys.md A.5",
+		Source:  "sources.md S3 (4294965193); sources.md S3",
 	},
 	{
 		Code: -2100, Reason: TetraReasonProxyAuth,
 		Title:   "Could not authenticate with the proxy",
 		TitleJa: "プロキシで認証できませんでした",
 		Action:  "Check the proxy authentication credentials",
-		Source:  "seed 002 (4294965196); research/cisco-qualys.md A.5",
+		Source:  "sources.md S3 (4294965196); sources.md S3",
 	},
 	{
 		Code: -2109, Reason: TetraReasonProxyDownload,
 		Title:   "Connected to the proxy but could not download",
 		TitleJa: "プロキシに接続し、ダウンロードできませんでした",
 		Action:  "Check the proxy logs for download problems",
-		Source:  "seed 002 (4294965187); research/cisco-qualys.md A.5",
+		Source:  "sources.md S3 (4294965187); sources.md S3",
 	},
 }
 

@@ -20,7 +20,7 @@ import (
 const maxXMLDepth = 64
 
 // xmlNode is a namespace-agnostic element tree. policy.xml puts every payload element
-// in the xmldsig namespace while local.xml uses none (research A.4, A.6), so lookups
+// in the xmldsig namespace while local.xml uses none (sources.md S6, A.6), so lookups
 // match local names only.
 type xmlNode struct {
 	name     string
@@ -67,7 +67,7 @@ func trimmedText(n *xmlNode) string {
 
 // find returns the first element in document order whose local name is name and whose
 // parent's local name is parent ("" matches any parent); it implements the
-// `//parent/name` XPath the Cisco KBs use (seed 002: `//tetra/lasterror`).
+// `//parent/name` XPath the Cisco KBs use (sources.md S3: `//tetra/lasterror`).
 func (n *xmlNode) find(parent, name string) *xmlNode {
 	if n == nil {
 		return nil
@@ -84,8 +84,8 @@ func (n *xmlNode) find(parent, name string) *xmlNode {
 }
 
 // decodeBOMText turns the bytes of a connector XML file into UTF-8. The files are
-// rewritten by the service and their encoding on disk is not documented (research
-// A.4: "tolerate BOM and UTF-8/UTF-16"), so BOMs and BOM-less UTF-16 are detected here.
+// rewritten by the service and their encoding on disk is not documented (sources.md
+// S6: the files are seen with and without a BOM), so BOMs and BOM-less UTF-16 are detected here.
 func decodeBOMText(b []byte) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):

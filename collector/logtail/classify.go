@@ -21,7 +21,7 @@ type Rule struct {
 	Regexp string
 	// Lang is "en", "ja", or "" for messages that do not depend on the locale.
 	Lang string
-	// Source cites where the message text comes from (KB, seed, research section).
+	// Source cites where the message text comes from (vendor KB, URL or docs/sources.md entry).
 	Source string
 }
 

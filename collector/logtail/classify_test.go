@@ -88,7 +88,7 @@ var fuzzLongRules = []Rule{
 }
 
 func FuzzClassify(f *testing.F) {
-	for _, l := range append(append([]string{}, seed000Lines...), kbMasvcLines...) {
+	for _, l := range append(append([]string{}, upgradeTipsLines...), kbMasvcLines...) {
 		f.Add(l)
 	}
 	f.Add("xxabcabxx")

@@ -24,7 +24,7 @@ var cp932Cases = []struct {
 	want string
 	ok   bool
 }{
-	// seed 000 (ja-JP MA 4.x log line) encoded in CP932.
+	// sources.md S1 (ja-JP MA 4.x log line) encoded in CP932.
 	{"ascii", []byte("2011-05-10 13:14:15.123 (1234.5678) masvc.Info: ok"), "2011-05-10 13:14:15.123 (1234.5678) masvc.Info: ok", true},
 	{"hiragana", []byte("\x82\xa0\x82\xa2"), "あい", true},
 	{"mixed", []byte("Agent: \x83G\x81[\x83W\x83F\x83\x93\x83g end"), "Agent: エージェント end", true},

@@ -55,8 +55,8 @@ func bomLength(head []byte, enc string) int {
 	return 0
 }
 
-// detectEncoding decides a file's encoding from its head, in the order research/
-// mcafee-epo.md §2.6 gives (no public source states the agents' encoding): BOM, then the
+// detectEncoding decides a file's encoding from its head, in this
+// order (no public source states the agents' encoding): BOM, then the
 // NUL pattern of UTF-16 without BOM, then strict UTF-8, else CP932/Shift_JIS.
 func detectEncoding(head []byte) string {
 	switch {

@@ -10,10 +10,10 @@ import (
 )
 
 func fuzzSeeds(f *testing.F, add func(b []byte)) {
-	for _, l := range append(append([]string{}, seed000Lines...), kbMasvcLines...) {
+	for _, l := range append(append([]string{}, upgradeTipsLines...), kbMasvcLines...) {
 		add([]byte(l + "\r\n"))
 	}
-	add([]byte(strings.Join(seed000Lines, "\n")))
+	add([]byte(strings.Join(upgradeTipsLines, "\n")))
 	add([]byte("\xEF\xBB\xBFline\n\xFF\xFEu\x00\n\x00"))
 	add([]byte{0xFF, 0xFE, 'a', 0, '\n', 0, 0x3D, 0xD8, '\n', 0})
 	add([]byte("\x82\xa0\x82\xa2\n\x83\n"))

@@ -13,7 +13,7 @@ import (
 // openShared opens a log with read, write and delete sharing: the McAfee, Cisco and
 // Qualys agents keep their logs open and rotate them by rename or delete, which a
 // reader without FILE_SHARE_DELETE would block (grok_exporter's Windows tailer learned
-// the same; see research/exporter-anchors.md). Poll closes the handle after every read.
+// the same; see sources.md S15). Poll closes the handle after every read.
 func openShared(path string) (*os.File, error) {
 	name, err := windows.UTF16PtrFromString(path)
 	if err != nil {

@@ -17,10 +17,10 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-// Verbatim lines: MA 4.x from seed 000 (Japanese locale, KB-copied Agent_<host>.log),
-// MA 5.x from KB90603/KB96023 (research/mcafee-epo.md §2.3, §2.4).
+// Verbatim lines: MA 4.x from sources.md S1 (Japanese locale, KB-copied Agent_<host>.log),
+// MA 5.x from KB90603/KB96023 (sources.md S13).
 var (
-	seed000Lines = []string{
+	upgradeTipsLines = []string{
 		"2014-04-24 19:35:03.473   i #1920    Agent    ASCI の実行を開始しました。",
 		"2014-04-24 19:35:04.239   i #1968    Agent    エージェントが通信セッションを開始しました。",
 		"2014-04-24 19:35:04.239   i #1968    Agent    ePOサーバーに PROPS VERSION パッケージを送信しています。",
@@ -143,7 +143,7 @@ func encodeWith(t *testing.T, enc string, text string) []byte {
 
 func TestEncodings(t *testing.T) {
 	english := strings.Join(kbMasvcLines, "\r\n") + "\r\n"
-	japaneseText := strings.Join(seed000Lines, "\r\n") + "\r\n"
+	japaneseText := strings.Join(upgradeTipsLines, "\r\n") + "\r\n"
 	// A ja-JP log whose first 4 KiB are English: detection sees ASCII, the first
 	// Japanese line settles on CP932.
 	longASCIIHead := strings.Repeat(kbMasvcLines[0]+"\r\n", 80) + japaneseText
@@ -180,7 +180,7 @@ func TestEncodings(t *testing.T) {
 func TestUndecodableCountedNotFatal(t *testing.T) {
 	dir := t.TempDir()
 	// Valid UTF-8 Japanese first (so the file is UTF-8), then a line with a stray byte.
-	writeFile(t, filepath.Join(dir, "a.log"), []byte(seed000Lines[0]+"\nbad \xff\xfe byte\n"+kbMasvcLines[0]+"\n"))
+	writeFile(t, filepath.Join(dir, "a.log"), []byte(upgradeTipsLines[0]+"\nbad \xff\xfe byte\n"+kbMasvcLines[0]+"\n"))
 	tl := NewTailer(Source{Name: "t", Globs: []string{filepath.Join(dir, "*.log")}, Encoding: "utf-8"}, nil, nil)
 	var c collected
 	if err := tl.Poll(context.Background(), c.add); err != nil {
@@ -232,7 +232,7 @@ func TestContinuationLinesJoined(t *testing.T) {
 	dir := t.TempDir()
 	live := filepath.Join(dir, "qualys-cloud-agent.log")
 	isStart := func(l string) bool { return len(l) >= 4 && l[0] >= '0' && l[0] <= '9' }
-	// Layout of research/cisco-qualys.md C.4; the message texts are the third-party
+	// Layout of sources.md S9; the message texts are the third-party
 	// heuristics named there (no verbatim Qualys line is public).
 	writeFile(t, live, lines(
 		"2026-03-01 10:00:00.123 [qualys-cloud-agent][1234]:[Information]:CAPI request payload:",

@@ -14,7 +14,7 @@ func FuzzParseLocal(f *testing.F) {
 		f.Skip("no tzdata:", err)
 	}
 	const ma5 = "2006-01-02 15:04:05.000"
-	// seed 000, KB60776 and the Qualys fixture timestamps, and both DST edges.
+	// sources.md S1, KB60776 and the Qualys fixture timestamps, and both DST edges.
 	for _, v := range []string{"2014-04-24 19:35:03.473", "2009-07-12 11:57:34.000", "2026-11-20 11:45:03.112",
 		"2023-10-29 02:30:00.000", "2023-03-26 02:30:00.000", "not a time", "2026-02-30 00:00:00.000"} {
 		f.Add(v)

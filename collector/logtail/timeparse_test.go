@@ -20,7 +20,7 @@ func TestParseLocal(t *testing.T) {
 		loc                 *time.Location
 		want                string // RFC3339Nano in UTC
 	}{
-		// seed 000 line timestamp, a ja-JP host (no DST).
+		// sources.md S1 line timestamp, a ja-JP host (no DST).
 		{"tokyo", ma5, "2014-04-24 19:35:03.473", tokyo, "2014-04-24T10:35:03.473Z"},
 		// MA 4.x layout (KB60776), no sub-seconds.
 		{"ma4 summer", "2006-01-02 15:04:05", "2009-07-12 11:57:34", berlin, "2009-07-12T09:57:34Z"},

@@ -13,9 +13,9 @@ const (
 	// FormatMA5 is the MA 5.x / TA logger used by masvc_, macmnsvc_, macompatsvc_ and maconfig:
 	//	2018-12-07 09:23:39.681 maconfig(4132.8012) maconfig.Info: configuration finished
 	//	2020-01-25 14:22:44.456234 (2010.2739) maconfig.Info: configuration finished
-	// (research §1.5, §2.3: 3 fractional digits on Windows, 6 and no process name on Linux).
+	// (sources.md S12: 3 fractional digits on Windows, 6 and no process name on Linux).
 	FormatMA5
-	// FormatMA4 is the MA 4.x Agent_<host>.log layout (KB60776, seed 000):
+	// FormatMA4 is the MA 4.x Agent_<host>.log layout (KB60776, sources.md S1):
 	//	2009-11-12 11:57:34        I        #1492        naInet        Reading acknowledgement ...
 	//	2014-04-24 19:35:03.473   i #1920    Agent    ASCI の実行を開始しました。
 	FormatMA4
@@ -41,7 +41,7 @@ type AgentLine struct {
 	// logger omits it, and for MA 4.x.
 	Process string
 	// PID is the MA 5.x process id; 0 for MA 4.x, whose "#id" changes between threads
-	// of one process (seed 000) and so is kept as TID.
+	// of one process (sources.md S1) and so is kept as TID.
 	PID int
 	// TID is the MA 5.x thread id or the MA 4.x "#id".
 	TID    int
@@ -198,7 +198,7 @@ var upperLetters = func() (t [26]string) {
 }()
 
 // ma4Level spells MA 4.x level letters like MA 5.x level words so one allow-list serves
-// both; seed 000 shows lower-case "i" on the localized (user-facing) messages.
+// both; sources.md S1 shows lower-case "i" on the localized (user-facing) messages.
 func ma4Level(c byte) string {
 	switch c | 0x20 {
 	case 'i':
@@ -358,7 +358,7 @@ func cutField(s string) (field, rest string) {
 }
 
 // blankAt returns the byte length of the field separator at s[i], or 0. Besides space and
-// tab it accepts U+00A0: the public copy of the seed 000 log renders each tab as a run of
+// tab it accepts U+00A0: the public copy of the sources.md S1 log renders each tab as a run of
 // no-break spaces, and operators paste such copies into tickets and tests.
 func blankAt(s string, i int) int {
 	switch c := s[i]; {

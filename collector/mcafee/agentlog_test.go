@@ -18,13 +18,13 @@ func TestParseAgentLine(t *testing.T) {
 		want AgentLine
 	}{
 		{
-			name: "MA5 Windows maconfig (research §1.5)",
+			name: "MA5 Windows maconfig (sources.md S12)",
 			line: "2018-12-07 09:23:39.681 maconfig(4132.8012) maconfig.Info: Applying Custom Props.",
 			want: AgentLine{Time: time.Date(2018, 12, 7, 9, 23, 39, 681e6, tokyo), Format: FormatMA5,
 				Process: "maconfig", PID: 4132, TID: 8012, Module: "maconfig", Level: "Info", Message: "Applying Custom Props."},
 		},
 		{
-			name: "MA5 Linux, microseconds, no process name (research §1.5)",
+			name: "MA5 Linux, microseconds, no process name (sources.md S12)",
 			line: "2020-01-25 14:22:44.456234 (2010.2739) maconfig.Info: configuration finished",
 			want: AgentLine{Time: time.Date(2020, 1, 25, 14, 22, 44, 456234e3, tokyo), Format: FormatMA5,
 				PID: 2010, TID: 2739, Module: "maconfig", Level: "Info", Message: "configuration finished"},
@@ -48,13 +48,13 @@ func TestParseAgentLine(t *testing.T) {
 				Module: "naihttp", Level: "Info", Message: "Failed to get acknowledgement from Server"},
 		},
 		{
-			name: "MA4 single spaces (seed 001)",
+			name: "MA4 single spaces (sources.md S2)",
 			line: "2009-11-12 11:57:34 E #1492 imsite NaInet library returned code == -14",
 			want: AgentLine{Time: time.Date(2009, 11, 12, 11, 57, 34, 0, tokyo), Format: FormatMA4, TID: 1492,
 				Module: "imsite", Level: "Error", Message: "NaInet library returned code == -14"},
 		},
 		{
-			name: "MA4 Japanese, milliseconds, lower-case level, no-break spaces (seed 000 verbatim)",
+			name: "MA4 Japanese, milliseconds, lower-case level, no-break spaces (sources.md S1 verbatim)",
 			line: "      2014-04-24 19:35:03.473\u00a0\u00a0\u00a0 i #1920\u00a0\u00a0\u00a0 Agent\u00a0\u00a0\u00a0 ASCI の実行を開始しました。",
 			want: AgentLine{Time: time.Date(2014, 4, 24, 19, 35, 3, 473e6, tokyo), Format: FormatMA4, TID: 1920,
 				Module: "Agent", Level: "Info", Message: "ASCI の実行を開始しました。"},
@@ -125,7 +125,7 @@ func TestParseAgentLineRejectsContinuations(t *testing.T) {
 }
 
 // The fixtures are verbatim vendor text; every physical line is either a record or a
-// continuation (blank lines and the KB author's " >" remarks in seed 000).
+// continuation (blank lines and the KB author's " >" remarks in sources.md S1).
 func TestAgentLogFixtures(t *testing.T) {
 	cases := []struct {
 		file          string
@@ -133,10 +133,10 @@ func TestAgentLogFixtures(t *testing.T) {
 		continuations int
 		format        AgentLineFormat
 	}{
-		{"seed000_agent_excerpt.log", 38, 53, FormatMA4},
+		{"ma_upgrade_tips_agent_excerpt.log", 38, 53, FormatMA4},
 		{"ma4_ja_keyupdate.log", 38, 0, FormatMA4},
 		{"kb60776_agent.log", 5, 0, FormatMA4},
-		{"seed001_agent.log", 6, 0, FormatMA4},
+		{"kb60776_ja_agent.log", 6, 0, FormatMA4},
 		{"kb90603_masvc.log", 11, 0, FormatMA5},
 		{"kb96023_masvc.log", 8, 0, FormatMA5},
 		{"maconfig_windows.log", 4, 0, FormatMA5},
@@ -183,7 +183,7 @@ func readLines(t testing.TB, path string) []string {
 }
 
 func agentLogSeeds(f *testing.F) {
-	for _, file := range []string{"seed000_agent_excerpt.log", "kb60776_agent.log", "seed001_agent.log",
+	for _, file := range []string{"ma_upgrade_tips_agent_excerpt.log", "kb60776_agent.log", "kb60776_ja_agent.log",
 		"kb90603_masvc.log", "kb96023_masvc.log", "maconfig_windows.log", "maconfig_linux.log"} {
 		for _, line := range readLines(f, filepath.Join("testdata", file)) {
 			f.Add(line)

@@ -20,19 +20,19 @@ const (
 // log family (masvc_, or MA 4.x Agent_). It is persisted as JSON across exporter restarts,
 // so every field is exported and a zero or freshly unmarshalled value is ready to use.
 //
-// Rules, and the seed behaviour behind them:
+// Rules, and the documented behaviour behind them:
 //   - asci_start opens an attempt; asci_session_start opens one when no attempt is open
 //     (the start line fell before the tail window or is in an unknown locale).
 //   - The first failure inside an attempt decides it: the attempt fails once, however many
-//     trace lines repeat the error (seed 000 logs -96 three times for one refusal).
+//     trace lines repeat the error (sources.md S1 logs -96 three times for one refusal).
 //   - asci_session_closed completes an open attempt as a success. It is also logged after a
-//     refused session (seed 000), which is why a failed attempt stays failed.
+//     refused session (sources.md S1), which is why a failed attempt stays failed.
 //   - A key-update or sequence refusal with no open attempt opens one implicitly and fails
 //     it; network and server errors outside an attempt are only counted, because MA 5.x
 //     logs curl errors for repository downloads as well (KB96023).
 //   - KeyUpdatePending is set by key_update_required and cleared only by the success of a
 //     later attempt: after an MA 4.5 -> 4.6/4.8 upgrade the first ASCI is refused while the
-//     2048-bit key is fetched and the second succeeds (seed 000).
+//     2048-bit key is fetched and the second succeeds (sources.md S1).
 //   - Events older than the newest event already applied are counted in EventCounts and
 //     StaleEvents but do not move the state: feed rotated files oldest first.
 type ASCIState struct {
@@ -213,7 +213,7 @@ func (s *ASCIState) fail(reason string) {
 }
 
 // trackService counts a restart when a process name logs under a new PID (MA 5.x), or when
-// a start follows a stop without one (MA 4.x logs no PID; seed 000 FrmSvc).
+// a start follows a stop without one (MA 4.x logs no PID; sources.md S1 FrmSvc).
 func (s *ASCIState) trackService(ev AgentEvent) {
 	restarted := false
 	if ev.PID != 0 {

@@ -48,7 +48,7 @@ func TestASCIStateSequences(t *testing.T) {
 			want:   want{attemptState: AttemptOpen, lastAttempt: 60, lastSuccess: 0, hasOutcome: true, lastSuccessful: true},
 		},
 		{
-			name: "seed 000: refused with key update, then the second ASCI succeeds",
+			name: "sources.md S1: refused with key update, then the second ASCI succeeds",
 			events: []AgentEvent{
 				ev(0, EventASCIStart), ev(0, EventASCISessionStart), ev(0, EventKeyUpdateRequired),
 				ev(0, EventKeyUpdateRequired), ev(0, EventASCISessionClosed), ev(0, EventKeyUpdateRequired),
@@ -93,7 +93,7 @@ func TestASCIStateSequences(t *testing.T) {
 				consecutiveFailures: 1, reason: ReasonSequenceRejected},
 		},
 		{
-			name:   "failure line without a start line (seed 001 excerpt)",
+			name:   "failure line without a start line (sources.md S2 excerpt)",
 			events: []AgentEvent{ev(5, EventSequenceRejected), ev(5, EventSequenceRejected)},
 			want: want{attemptState: AttemptFailed, lastAttempt: 5, lastSuccess: -1, hasOutcome: true,
 				consecutiveFailures: 1, reason: ReasonSequenceRejected},

@@ -13,7 +13,7 @@ import (
 var ErrNoAgentInfo = errors.New("mcafee: no recognisable cmdagent -i output")
 
 // AgentMode is the cmdagent AgentMode value. 1 is managed by ePO and 0 unmanaged
-// (Rkaine81 TrellixCompliance.ps1, research §1.3); other values (SuperAgent?) are kept raw.
+// (Rkaine81 TrellixCompliance.ps1, sources.md S12); other values (SuperAgent?) are kept raw.
 type AgentMode struct {
 	// Value is the number printed; -1 when the line is missing or not a number.
 	Value int
@@ -50,7 +50,7 @@ type CmdAgentInfo struct {
 	EPOServerLastUsed string
 	EPOVersion        string
 	// LastASCTime and LastPolicyUpdateTime are yyyyMMddHHmmss wall time read in the
-	// caller's location (the zone is unverified, research §1.3); zero when never.
+	// caller's location (the zone is unverified, sources.md S12); zero when never.
 	LastASCTime          time.Time
 	LastPolicyUpdateTime time.Time
 	LogLocation          string
@@ -273,7 +273,7 @@ func NormalizeGUID(g string) string {
 }
 
 // parseEPOServers reads the server list; its separator on a managed host is unverified
-// (research §1.3), the registry form is ";"-separated, so ";", "," and blanks all separate.
+// (sources.md S12), the registry form is ";"-separated, so ";", "," and blanks all separate.
 // Entries may carry ":port" or a scheme and path; only the host and port are kept.
 func parseEPOServers(servers, ports string) []EPOServer {
 	hosts := splitList(servers)

@@ -26,7 +26,7 @@ func TestParseCmdAgentInfo(t *testing.T) {
 		want CmdAgentInfo
 	}{
 		{
-			// research §1.2, verbatim, including the prompt echo and the custom-props block.
+			// sources.md S12, verbatim, including the prompt echo and the custom-props block.
 			file: "cmdagent_ma551_unmanaged.txt",
 			want: CmdAgentInfo{
 				Component: "McAfee Agent", Version: "5.5.1.301", Mode: AgentMode{Value: 0},

@@ -16,10 +16,10 @@
 //	asci_success          an explicit success text (none verified yet; Apply honours it)
 //	asci_failure          an explicit failure text; the reason comes from the NaInet code if any
 //	key_update_required   ePO refused the agent key ("access denied;agent to update keys",
-//	                      KeyUpdate package, NaInet -96) — seed 000, MA 4.5 -> 4.6/4.8 upgrade
-//	key_update_processing the agent is installing the key it received (seed 000)
+//	                      KeyUpdate package, NaInet -96) — sources.md S1, MA 4.5 -> 4.6/4.8 upgrade
+//	key_update_processing the agent is installing the key it received (sources.md S1)
 //	sequence_rejected     ePO refused the sequence number ("Failed to get acknowledgement",
-//	                      NaInet -14) — seed 001 / KB60776, snapshot-restored or cloned agents
+//	                      NaInet -14) — sources.md S2 / KB60776, snapshot-restored or cloned agents
 //	network_error         libcurl error or NaInet connection failure
 //	server_error          the server answered with an HTTP 5xx
 //	properties_collected  property collection finished

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 )
 
-// The encoding of Japanese agent logs is unverified (research §2.6), so the same log is kept
+// The encoding of Japanese agent logs is unverified (sources.md S13), so the same log is kept
 // as UTF-8, Shift_JIS (CP932 hosts) and UTF-16LE with BOM. Regenerate the encoded copies
 // deliberately with: go test ./collector/mcafee -run TestEncodedFixtures -update-encoded
 var updateEncoded = flag.Bool("update-encoded", false, "rewrite the Shift_JIS and UTF-16LE fixtures from the UTF-8 one")

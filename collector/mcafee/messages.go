@@ -67,10 +67,10 @@ func FailureReason(event string) string {
 	return failureEventReasons[event]
 }
 
-// Source tags follow research/mcafee-epo.md: [V] verified in the cited public source,
-// [T] known only from the seed document, [I] inferred, [?] unverified (a plausible text,
+// Source tags follow sources.md: [V] verified in the cited public source,
+// [T] known only from a translated KB or support post, [I] inferred, [?] unverified (a plausible text,
 // kept so the row exists; correct it from a real host). Rows with Lang "" are logged in
-// English on every locale: seed 000 is a ja-JP host whose naInet/imsite/Agent lines for
+// English on every locale: sources.md S1 is a ja-JP host whose naInet/imsite/Agent lines for
 // these messages are English.
 //
 // Order matters: the first matching row wins, so specific rows precede general ones.
@@ -78,89 +78,89 @@ func FailureReason(event string) string {
 // AgentMessages classifies agent log messages (MA 5.x masvc/macmnsvc and MA 4.x Agent_ logs).
 var AgentMessages = []logtail.Rule{
 	// Key refused after the MA 4.5 -> 4.6/4.8 upgrade: the first ASCI fails until the
-	// 2048-bit key is loaded (seed 000, community thread 76444 cited in research §3.4).
+	// 2048-bit key is loaded (sources.md S1, community thread 76444 cited in sources.md S14).
 	{Event: EventKeyUpdateRequired, Any: []string{"access denied;agent to update keys", "access denied; agent to update keys"},
-		Source: "seed 000 [T] naInet \"ePO server reports access denied;agent to update keys\" (English on a ja-JP host)"},
+		Source: "sources.md S1 [T] naInet \"ePO server reports access denied;agent to update keys\" (English on a ja-JP host)"},
 	{Event: EventKeyUpdateRequired, Any: []string{"returned code == -96"}, Regexp: `returned code == -96(?:[^0-9]|$)`,
-		Source: "seed 000 [T] imsite \"NaInet library returned code == -96\""},
+		Source: "sources.md S1 [T] imsite \"NaInet library returned code == -96\""},
 	{Event: EventKeyUpdateRequired, Any: []string{"KeyUpdate"}, Regexp: `Package type\s*is\s*KeyUpdate`,
-		Source: "seed 000 [T] Agent \"Package typeisKeyUpdate\" (the KB copy lost the spaces of \"Package type is KeyUpdate\")"},
+		Source: "sources.md S1 [T] Agent \"Package typeisKeyUpdate\" (the KB copy lost the spaces of \"Package type is KeyUpdate\")"},
 	{Event: EventKeyUpdateProcessing, Any: []string{"Processing key update package"},
-		Source: "seed 000 [T] Agent \"Processing key update package\""},
+		Source: "sources.md S1 [T] Agent \"Processing key update package\""},
 	{Event: EventKeyUpdateProcessing, Any: []string{"msaconfig"}, Regexp: `Invoking\s*msaconfig\s*to update keys`,
-		Source: "seed 000 [T] Agent \"Invokingmsaconfigto update keys\" (spaces lost in the KB copy)"},
+		Source: "sources.md S1 [T] Agent \"Invokingmsaconfigto update keys\" (spaces lost in the KB copy)"},
 	{Event: EventKeyUpdateProcessing, Any: []string{"[KeyUpdate]"}, Regexp: `Processing \[KeyUpdate\]`,
-		Source: "seed 000 [T] Agent \"Processing [KeyUpdate] fromserver\""},
+		Source: "sources.md S1 [T] Agent \"Processing [KeyUpdate] fromserver\""},
 
 	// Sequence number refused by ePO: snapshot-restored, imaged, Deep Freeze or GUID-sharing
-	// agents (KB60776, seed 001). The agent only sees an empty acknowledgement.
+	// agents (KB60776, sources.md S2). The agent only sees an empty acknowledgement.
 	{Event: EventSequenceRejected, Any: []string{"Failed to get acknowledgement from Server"},
-		Source: "research §2.2 [V] KB60776 naihttp; seed 001 (the ja-JP KB keeps the line in English)"},
+		Source: "sources.md S13 [V] KB60776 naihttp; sources.md S2 (the ja-JP KB keeps the line in English)"},
 	{Event: EventSequenceRejected, Any: []string{"returned code == -14"}, Regexp: `returned code == -14(?:[^0-9]|$)`,
-		Source: "seed 001 [T] KB60776 imsite \"NaInet library returned code == -14\""},
-	// Any other NaInet return code: no public table of the codes exists (research §2.4), so a
+		Source: "sources.md S2 [T] KB60776 imsite \"NaInet library returned code == -14\""},
+	// Any other NaInet return code: no public table of the codes exists (sources.md S13), so a
 	// new code gets its own row above this one once its meaning is known.
 	{Event: EventASCIFailure, Any: []string{"returned code =="}, Regexp: `NaInet library returned code == (?P<naInet_code>-?[0-9]+)`,
-		Source: "seed 000/001 [T] imsite NaInet return codes other than -96 and -14 [?] meaning unknown"},
+		Source: "sources.md S1/001 [T] imsite NaInet return codes other than -96 and -14 [?] meaning unknown"},
 
 	// MA 5.x uses libcurl: CURLcode, HTTP response code and proxy CONNECT code (KB96023). An
 	// HTTP error status means the server answered, so it is a server error, not the network.
 	{Event: EventServerError, Any: []string{"request failed with curl error"},
 		Regexp: `curl error <(?P<curl_error>[0-9]+)>, response code <(?P<response_code>[45][0-9][0-9])>`,
-		Source: "research §2.4 [V] KB96023 line format; 4xx/5xx -> server_error [I]"},
+		Source: "sources.md S13 [V] KB96023 line format; 4xx/5xx -> server_error [I]"},
 	{Event: EventNetworkError, Any: []string{"request failed with curl error"},
 		Regexp: `curl error <(?P<curl_error>[0-9]+)>(?:, response code <(?P<response_code>[0-9]+)>)?(?:, http connect code (?P<http_connect_code>[0-9]+))?`,
-		Source: "research §2.4 [V] KB96023 network.Notice \"request failed with curl error <56>, response code <200>, http connect code 0\""},
+		Source: "sources.md S13 [V] KB96023 network.Notice \"request failed with curl error <56>, response code <200>, http connect code 0\""},
 
 	{Event: EventASCIStart, Any: []string{"Agent started performing ASCI"}, Lang: "en",
-		Source: "research §2.3 [V] KB90603 property.Info"},
+		Source: "sources.md S13 [V] KB90603 property.Info"},
 	{Event: EventASCIStart, Any: []string{"ASCI の実行を開始しました"}, Lang: "ja",
-		Source: "seed 000 [T] Agent \"ASCI の実行を開始しました。\""},
+		Source: "sources.md S1 [T] Agent \"ASCI の実行を開始しました。\""},
 
 	{Event: EventASCISessionStart, Any: []string{"Agent communication session started"}, Lang: "en",
-		Source: "research §2.5 [I] English of the seed 000 line; [?] unverified text"},
+		Source: "sources.md S13 [I] English of the sources.md S1 line; [?] unverified text"},
 	{Event: EventASCISessionStart, Any: []string{"エージェントが通信セッションを開始しました"}, Lang: "ja",
-		Source: "seed 000 [T] Agent \"エージェントが通信セッションを開始しました。\""},
+		Source: "sources.md S1 [T] Agent \"エージェントが通信セッションを開始しました。\""},
 	{Event: EventASCISessionClosed, Any: []string{"Agent communication session closed"}, Lang: "en",
-		Source: "research §2.4 [V] DISA STIG status-monitor strings of a good session"},
+		Source: "sources.md S13 [V] DISA STIG status-monitor strings of a good session"},
 	{Event: EventASCISessionClosed, Any: []string{"エージェントが通信セッションを終了しました"}, Lang: "ja",
-		Source: "seed 000 [T] Agent \"エージェントが通信セッションを終了しました。\" (logged after a refused session too)"},
+		Source: "sources.md S1 [T] Agent \"エージェントが通信セッションを終了しました。\" (logged after a refused session too)"},
 
 	{Event: EventPropertiesCollected, Any: []string{"Finished Collecting Properties"}, Lang: "en",
-		Source: "research §2.3 [V] KB90603 property.Info"},
+		Source: "sources.md S13 [V] KB90603 property.Info"},
 	{Event: EventPropertiesCollected, Any: []string{"プロパティの収集が完了しました"}, Lang: "ja",
 		Source: "[?] unverified translation of \"Finished Collecting Properties\""},
 	{Event: EventPropertiesSent, Any: []string{"Agent is sending PROPS VERSION package"}, Lang: "en",
-		Source: "research §2.3 [V] KB90603 property.Info"},
+		Source: "sources.md S13 [V] KB90603 property.Info"},
 	{Event: EventPropertiesSent, Any: []string{"PROPS VERSION パッケージを送信しています"}, Lang: "ja",
-		Source: "seed 000 [T] Agent \"ePOサーバーに PROPS VERSION パッケージを送信しています。\""},
+		Source: "sources.md S1 [T] Agent \"ePOサーバーに PROPS VERSION パッケージを送信しています。\""},
 
 	{Event: EventPolicyEnforced, Any: []string{"Enforcing Policies for"}, Lang: "en",
-		Source: "research §2.4 [V] DISA STIG status-monitor strings"},
+		Source: "sources.md S13 [V] DISA STIG status-monitor strings"},
 	{Event: EventPolicyEnforced, Any: []string{"ポリシーを適用しています"}, Lang: "ja",
 		Source: "[?] unverified translation of \"Enforcing Policies for\""},
 	{Event: EventPolicyError, Any: []string{"validation failed", "Hash Validation failure", "Length doesnot matches"},
 		Regexp: `(?:pso|po|Assignment|db) validation failed|Hash Validation failure|Length doesnot matches`,
-		Source: "research §2.4 [V] KB96023 policy.Error (pso/po/Assignment/db validation, hash validation)"},
+		Source: "sources.md S13 [V] KB96023 policy.Error (pso/po/Assignment/db validation, hash validation)"},
 	{Event: EventPolicyError, Any: []string{"ROLLBACK TRANSACTION"}, Regexp: `mapolicy\.db:ROLLBACK`,
-		Source: "research §2.4 [V] KB96023 sqlite.Error \"mapolicy.db:ROLLBACK TRANSACTION:1\""},
+		Source: "sources.md S13 [V] KB96023 sqlite.Error \"mapolicy.db:ROLLBACK TRANSACTION:1\""},
 
 	{Event: EventEventsForwarded, Any: []string{"Forwarding all events"},
-		Source: "seed 000 [T] Agent \"Forwarding all events\" (English on a ja-JP host)"},
+		Source: "sources.md S1 [T] Agent \"Forwarding all events\" (English on a ja-JP host)"},
 
 	{Event: EventWakeupTaskStart, Any: []string{"タスク [AgentWakeupCall] を呼び出しています"}, Lang: "ja",
-		Source: "seed 000 [T] Sched \"スケジューラー: タスク [AgentWakeupCall] を呼び出しています...\""},
+		Source: "sources.md S1 [T] Sched \"スケジューラー: タスク [AgentWakeupCall] を呼び出しています...\""},
 	{Event: EventWakeupTaskStart, Any: []string{"Invoking task [AgentWakeupCall]"}, Lang: "en",
-		Source: "[?] unverified English of the seed 000 Sched line"},
+		Source: "[?] unverified English of the sources.md S1 Sched line"},
 	{Event: EventWakeupTaskDone, Any: []string{"タスク [AgentWakeupCall] が完了しました"}, Lang: "ja",
-		Source: "seed 000 [T] Sched \"スケジューラー: タスク [AgentWakeupCall] が完了しました。\""},
+		Source: "sources.md S1 [T] Sched \"スケジューラー: タスク [AgentWakeupCall] が完了しました。\""},
 	{Event: EventWakeupTaskDone, Any: []string{"Task [AgentWakeupCall] completed"}, Lang: "en",
-		Source: "[?] unverified English of the seed 000 Sched line"},
+		Source: "[?] unverified English of the sources.md S1 Sched line"},
 
 	{Event: EventServiceStop, Any: []string{"SERVICE_CONTROL_STOP", "SERVICE_CONTROL_SHUTDOWN"},
-		Source: "seed 000 [T] FrmSvc \"SERVICE_CONTROL_STOP\"; SHUTDOWN is the same SCM control at system shutdown [I]"},
+		Source: "sources.md S1 [T] FrmSvc \"SERVICE_CONTROL_STOP\"; SHUTDOWN is the same SCM control at system shutdown [I]"},
 	{Event: EventServiceStart, Any: []string{"Starting Subsystem"},
-		Source: "[?] unverified counterpart of seed 000 FrmSvc \"Stopping Subsystem <User Space Controller>\""},
+		Source: "[?] unverified counterpart of sources.md S1 FrmSvc \"Stopping Subsystem <User Space Controller>\""},
 }
 
 // DefaultAgentClassifier returns the compiled AgentMessages table, built once.

@@ -57,7 +57,7 @@ func TestClassifyAgentMessages(t *testing.T) {
 		event  string
 		fields map[string]string
 	}{
-		// seed 000 (MA 4.8 on a ja-JP host)
+		// sources.md S1 (MA 4.8 on a ja-JP host)
 		{"スケジューラー: タスク [AgentWakeupCall] を呼び出しています...", EventWakeupTaskStart, nil},
 		{"ASCI の実行を開始しました。", EventASCIStart, nil},
 		{"エージェントが通信セッションを開始しました。", EventASCISessionStart, nil},
@@ -74,7 +74,7 @@ func TestClassifyAgentMessages(t *testing.T) {
 		{"Invokingmsaconfigto update keys", EventKeyUpdateProcessing, nil},
 		{"スケジューラー: タスク [AgentWakeupCall] が完了しました。", EventWakeupTaskDone, nil},
 		{"SERVICE_CONTROL_STOP", EventServiceStop, nil},
-		// seed 001 / KB60776
+		// sources.md S2 / KB60776
 		{"Failed to get acknowledgement from Server", EventSequenceRejected, nil},
 		{"NaInet library returned code == -14", EventSequenceRejected, nil},
 		{"NaInet library returned code == -3", EventASCIFailure, map[string]string{"naInet_code": "-3"}},
@@ -124,10 +124,10 @@ func TestClassifyAgentMessages(t *testing.T) {
 	}
 }
 
-// Seed 000, verbatim: the first ASCI after the MA 4.5 -> 4.8 upgrade is refused with a key
+// sources.md S1, verbatim: the first ASCI after the MA 4.5 -> 4.8 upgrade is refused with a key
 // update, the session still "closes", and the service stops to load the 2048-bit key.
-func TestSeed000FirstASCIAfterUpgradeIsRefused(t *testing.T) {
-	s, counts := replay(t, "seed000_agent_excerpt.log")
+func TestUpgradeTipsFirstASCIAfterUpgradeIsRefused(t *testing.T) {
+	s, counts := replay(t, "ma_upgrade_tips_agent_excerpt.log")
 	want := map[string]uint64{
 		EventWakeupTaskStart: 1, EventASCIStart: 1, EventASCISessionStart: 1, EventPropertiesSent: 1,
 		EventEventsForwarded: 1, EventKeyUpdateRequired: 5, EventASCISessionClosed: 1,
@@ -148,9 +148,9 @@ func TestSeed000FirstASCIAfterUpgradeIsRefused(t *testing.T) {
 	}
 }
 
-// Seed 001 / KB60776 agent side: an agent restored from a snapshot gets no acknowledgement.
-func TestSeed001SequenceRejected(t *testing.T) {
-	for _, file := range []string{"seed001_agent.log", "kb60776_agent.log"} {
+// sources.md S2 / KB60776 agent side: an agent restored from a snapshot gets no acknowledgement.
+func TestKB60776SequenceRejected(t *testing.T) {
+	for _, file := range []string{"kb60776_ja_agent.log", "kb60776_agent.log"} {
 		s, _ := replay(t, file)
 		if s.Attempt != 1 || s.LastSuccessful || s.ConsecutiveFailures != 1 || s.LastFailureReason != ReasonSequenceRejected {
 			t.Errorf("%s: state %+v", file, s)

@@ -1,8 +1,8 @@
 package mcafee
 
 // Default agent locations as host paths, by platform ("windows", or "other" for Linux and
-// macOS), shared by the mcafee collector, the probe and the support bundle (research §1.1,
-// §2.1).
+// macOS), shared by the mcafee collector, the probe and the support bundle (sources.md S12,
+// S13).
 var (
 	// CmdAgentPaths: MA 5.x first, then the legacy MA 4.x location.
 	CmdAgentPaths = map[string][]string{

@@ -23,7 +23,7 @@ var (
 
 // AgentRegistryKeys are the agent's keys, the 64-bit OS location first: the agent's
 // framework is 32-bit, so on a 64-bit Windows its values live under WOW6432Node
-// (research §1.6; public inventory scripts read both).
+// (sources.md S12; public inventory scripts read both).
 var AgentRegistryKeys = []string{
 	`SOFTWARE\WOW6432Node\Network Associates\ePolicy Orchestrator\Agent`,
 	`SOFTWARE\Network Associates\ePolicy Orchestrator\Agent`,
@@ -31,9 +31,9 @@ var AgentRegistryKeys = []string{
 
 // The values the exporter reads; nothing else under the key is opened.
 const (
-	RegistryAgentGUID     = "AgentGUID"     // research §1.6 [V]
-	RegistryLastASCTime   = "LastASCTime"   // research §1.6 [V] name; [?] value type and format
-	RegistryEPOServerList = "ePOServerList" // research §1.6 [V] ";"-separated
+	RegistryAgentGUID     = "AgentGUID"     // sources.md S12 [V]
+	RegistryLastASCTime   = "LastASCTime"   // sources.md S12 [V] name; [?] value type and format
+	RegistryEPOServerList = "ePOServerList" // sources.md S12 [V] ";"-separated
 )
 
 // RegistryAgentInfo is what the agent's registry key says, the fallback when cmdagent
@@ -53,7 +53,7 @@ type RegistryAgentInfo struct {
 // ReadAgentRegistry reads the agent key. Absent values leave fields empty; any other error
 // (access denied, a value of an unexpected type) is returned with what was read.
 //
-// LastASCTime's type is unverified (research §1.6): a string is read like cmdagent's
+// LastASCTime's type is unverified (sources.md S12): a string is read like cmdagent's
 // yyyyMMddHHmmss wall time in loc, an integer as Unix seconds [?].
 func ReadAgentRegistry(r RegistryReader, loc *time.Location) (RegistryAgentInfo, error) {
 	if loc == nil {

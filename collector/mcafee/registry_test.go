@@ -17,7 +17,7 @@ func TestReadAgentRegistry(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "absent", reg: FakeRegistry{}},
-		{name: "64-bit OS, string time, research §1.6 list form",
+		{name: "64-bit OS, string time, sources.md S12 list form",
 			reg: FakeRegistry{wow: {
 				RegistryAgentGUID:     "{d2e157f4-b917-4d31-bef0-32074badf081}",
 				RegistryLastASCTime:   "20261116090001",

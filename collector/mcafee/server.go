@@ -16,13 +16,13 @@ const (
 )
 
 // ServerMessages classifies ePO Server.log messages. The server logs in English on every
-// locale: the ja-JP copy of KB60776 (seed 001) quotes the same English lines.
+// locale: the ja-JP copy of KB60776 (sources.md S2) quotes the same English lines.
 var ServerMessages = []logtail.Rule{
 	{Event: ServerEventSequenceInvalid, Any: []string{"sequence number invalid"},
 		Regexp: `Agent with GUID \{(?P<guid>[^{}\s]{1,64})\} sequence number invalid(?:, expected (?P<expected>[0-9]{1,18}) > (?P<compared>[0-9]{1,18}))?`,
-		Source: "research §3.1 [V] KB60776 EPOServer; seed 001"},
+		Source: "sources.md S14 [V] KB60776 EPOServer; sources.md S2"},
 	{Event: ServerEventAgentRequestFailed, Any: []string{"Failed to process agent request"},
-		Source: "research §3.1 [V] KB60776 mod_epo; seed 001"},
+		Source: "sources.md S14 [V] KB60776 mod_epo; sources.md S2"},
 }
 
 var serverClassifier = sync.OnceValue(func() *logtail.Classifier {
@@ -103,7 +103,7 @@ func IsServerRecordStart(line string) bool {
 	return len(body) < len(rest) && parseMA4Body(body, &al)
 }
 
-// Defaults for SequenceErrorWindow: the SPEC's 24 h window and a GUID cap that bounds
+// Defaults for SequenceErrorWindow: the documented 24 h window and a GUID cap that bounds
 // memory on an ePO server with a flood of cloned agents.
 const (
 	DefaultSequenceErrorRetention = 24 * time.Hour

@@ -14,14 +14,14 @@ func TestParseServerLine(t *testing.T) {
 		line string
 		want ServerLine
 	}{
-		{ // research §3.1, KB60776 (runs of spaces)
+		{ // sources.md S14, KB60776 (runs of spaces)
 			line: "20090101010101   E   #7148   EPOServer     Agent with GUID {XXXXXXXXXX-XXXX-...} sequence number invalid, expected 113 > 3716",
 			want: ServerLine{Time: time.Date(2009, 1, 1, 1, 1, 1, 0, time.UTC), Level: "Error", TID: 7148, Module: "EPOServer",
 				Message:   "Agent with GUID {XXXXXXXXXX-XXXX-...} sequence number invalid, expected 113 > 3716",
 				Event:     ServerEventSequenceInvalid,
 				AgentGUID: "XXXXXXXXXX-XXXX-...", SeqExpected: 113, SeqCompared: 3716},
 		},
-		{ // seed 001 (single spaces)
+		{ // sources.md S2 (single spaces)
 			line: "20090101010101 E #7148 mod_epo Failed to process agent request",
 			want: ServerLine{Time: time.Date(2009, 1, 1, 1, 1, 1, 0, time.UTC), Level: "Error", TID: 7148, Module: "mod_epo",
 				Message: "Failed to process agent request", Event: ServerEventAgentRequestFailed},
@@ -68,7 +68,7 @@ func TestParseServerLine(t *testing.T) {
 }
 
 func TestServerLogFixtures(t *testing.T) {
-	for _, file := range []string{"kb60776_server.log", "seed001_server.log"} {
+	for _, file := range []string{"kb60776_server.log", "kb60776_ja_server.log"} {
 		var events []string
 		for _, line := range readLines(t, filepath.Join("testdata", file)) {
 			l, ok := ParseServerLine(line, time.UTC)
@@ -206,7 +206,7 @@ func TestSequenceErrorWindowJSON(t *testing.T) {
 }
 
 func FuzzParseServerLine(f *testing.F) {
-	for _, file := range []string{"kb60776_server.log", "seed001_server.log"} {
+	for _, file := range []string{"kb60776_server.log", "kb60776_ja_server.log"} {
 		for _, line := range readLines(f, filepath.Join("testdata", file)) {
 			f.Add(line)
 		}

@@ -28,7 +28,7 @@ const (
 	PhaseProxyConnect Phase = "proxy_connect"
 	// PhaseProxyAuth is only ever a failed phase: the proxy answered 407. It is kept
 	// apart from proxy_connect because the remedy differs (credentials, not routing),
-	// as in the Cisco TETRA last-error codes -2100 vs -2103 (seed 002).
+	// as in the Cisco TETRA last-error codes -2100 vs -2103 (sources.md S3).
 	PhaseProxyAuth Phase = "proxy_auth"
 	PhaseTLS       Phase = "tls"
 )

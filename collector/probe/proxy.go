@@ -17,7 +17,7 @@ var ErrBadProxy = errors.New("not a proxy URL")
 // be escaped (well-formed percent-escapes are decoded). A port is required: agents
 // disagree on the default, so guessing one would probe a path the agent does not use.
 // The scheme is not used to pick TLS to the proxy: the agents' documentation writes
-// https:// for ordinary CONNECT proxies (Qualys, research C.3).
+// https:// for ordinary CONNECT proxies (Qualys, sources.md S9).
 func ParseProxyURL(raw string) (*ProxySpec, error) {
 	rest := strings.TrimSpace(raw)
 	if i := strings.Index(rest, "://"); i >= 0 {

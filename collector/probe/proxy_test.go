@@ -50,7 +50,7 @@ func TestParseProxyURL(t *testing.T) {
 		want ProxySpec
 		bad  bool
 	}{
-		// The Qualys documentation's form (research C.3), unescaped password with '/' and '@'.
+		// The Qualys documentation's form (sources.md S9), unescaped password with '/' and '@'.
 		{in: "https://SECRETUSER:pa/ss@w0rd@proxy.corp.example:8080", want: ProxySpec{Address: "proxy.corp.example:8080", Username: "SECRETUSER", Password: "pa/ss@w0rd"}},
 		{in: "http://proxy.example:3128/", want: ProxySpec{Address: "proxy.example:3128"}},
 		{in: "proxy.example:3128", want: ProxySpec{Address: "proxy.example:3128"}},

@@ -2,8 +2,8 @@
 // does: resolve the name, open TCP, tunnel through the agent's proxy with HTTP CONNECT
 // (authenticating like the agent), and complete a TLS handshake, verifying the server
 // certificate. Each step is timed and the first failing one is named, so "the TETRA
-// definitions stopped updating" (seed 002) or "the Qualys agent never reported"
-// (seed 003) comes with where the path breaks.
+// definitions stopped updating" (sources.md S3) or "the Qualys agent never reported"
+// (sources.md S4) comes with where the path breaks.
 //
 // The package knows nothing about Prometheus or about the agents' files: the probe
 // collector derives Targets from the agents' configuration and maps Results onto metrics.

@@ -9,7 +9,7 @@ import (
 
 // Conf file locations, relative to the root file system. The first is the layout the
 // package and the puppet module use; the second is the FHS layout a third-party
-// troubleshooting script names for agent 6.4+ (research C.1).
+// troubleshooting script names for agent 6.4+ (sources.md S9).
 var AgentConfPaths = []string{
 	"etc/qualys/cloud-agent/qualys-cloud-agent.conf",
 	"etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf",
@@ -19,7 +19,7 @@ var AgentConfPaths = []string{
 // nil when the key is absent, so "unset" (agent default) differs from an explicit value.
 type AgentConf struct {
 	// ActivationIDPresent and CustomerIDPresent say the key is set to a non-empty
-	// value. The values are secrets (research C.2, SPEC §4) and are never kept.
+	// value. The values are secrets (sources.md S9, docs/metrics.md) and are never kept.
 	ActivationIDPresent bool
 	CustomerIDPresent   bool
 

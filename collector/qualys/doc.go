@@ -5,7 +5,7 @@
 // Everything here is a pure function over bytes or strings returning plain structs; the
 // collector owns file access and metric mapping. Vendor knowledge (log message texts,
 // WinHTTP codes) lives in tables in messages.go, each row citing its source:
-// research/cisco-qualys.md sections C.1–C.8 and "Parser requirements", and seed 003
+// sources.md sections C.1–C.8 and "Parser requirements", and sources.md S4
 // (the Japanese Qualys troubleshooting KB).
 //
 // Secrets never enter these structs: ActivationId and CustomerId are reduced to presence

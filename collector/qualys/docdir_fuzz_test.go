@@ -5,7 +5,7 @@ import "testing"
 // The documentation directory name becomes a label value: whatever a package manager
 // (or a stray directory) names it, only a version of the label shape comes out.
 func FuzzParseDocDirVersion(f *testing.F) {
-	// The package documentation directories of research C.1 and the names around them.
+	// The package documentation directories of sources.md S9 and the names around them.
 	for _, name := range []string{"qualys-cloud-agent-6.1.0.28", "qualys-cloud-agent-5.0.0.17", "qualys-cloud-agent",
 		"qualys-cloud-agent-6.1.0.28-1.x86_64", "qualys-cloud-agent-", "bash-5.1.8"} {
 		f.Add(name)

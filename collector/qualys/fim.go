@@ -1,7 +1,7 @@
 package qualys
 
-// FIM/audit conflict reasons, the closed set FIMAuditConflict returns (research C.5,
-// Qualys "Issues for FIM on Linux"; seed 003 for the netlink consequence).
+// FIM/audit conflict reasons, the closed set FIMAuditConflict returns (sources.md S10,
+// Qualys "Issues for FIM on Linux"; sources.md S4 for the netlink consequence).
 const (
 	// FIMAuditOK: the audit set-up matches UseAuditDispatcher (or cannot be judged).
 	FIMAuditOK = "none"

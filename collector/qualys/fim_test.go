@@ -13,11 +13,11 @@ func TestFIMAuditConflict(t *testing.T) {
 		auditd, plugin, immutable, wantC bool
 		reason                           string
 	}{
-		// research C.5: UseAuditDispatcher=1 needs auditd with edr-plugin as its child.
+		// sources.md S10: UseAuditDispatcher=1 needs auditd with edr-plugin as its child.
 		{"dispatcher, healthy", on, true, true, false, false, FIMAuditOK},
 		{"dispatcher, auditd stopped", on, false, false, false, true, FIMAuditAuditdStopped},
 		{"dispatcher, plugin not registered", on, true, false, false, true, FIMAuditPluginMissing},
-		// research C.5 / seed 003: UseAuditDispatcher=0 needs auditd stopped (netlink owner).
+		// sources.md S10 / sources.md S4: UseAuditDispatcher=0 needs auditd stopped (netlink owner).
 		{"netlink, healthy", off, false, false, false, false, FIMAuditOK},
 		{"netlink, auditd running", off, true, false, false, true, FIMAuditAuditdRunning},
 		{"netlink, stray plugin is harmless", off, false, true, false, false, FIMAuditOK},

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// HostIDPath is where the Linux agent keeps its host id (research C.1, puppet module).
+// HostIDPath is where the Linux agent keeps its host id (sources.md S9, puppet module).
 const HostIDPath = "etc/qualys/hostid"
 
 var (
@@ -17,7 +17,7 @@ var (
 
 // ParseHostID returns the host id as a lower-case canonical UUID (8-4-4-4-12).
 //
-// The file format is UNVERIFIED (research "Items that must be captured"): public scripts
+// The file format is UNVERIFIED (sources.md S9): public scripts
 // only show a UUID. Accepted forms are the canonical one, the same in braces (as Windows
 // registry GUIDs are written) and 32 bare hex digits, surrounded by whitespace; anything
 // else, including a second line of content, is rejected so that junk never becomes a

@@ -7,7 +7,7 @@ import (
 )
 
 // Log locations on Linux: the Poco FileChannel path from qagent-log.conf and the FHS
-// layout a third-party script names for 6.4+ (research C.1, C.4).
+// layout a third-party script names for 6.4+ (sources.md S9, C.4).
 var LogDirs = []string{
 	"var/log/qualys",
 	"var/opt/qualys/cloud-agent/log",
@@ -17,7 +17,7 @@ var LogDirs = []string{
 const LogFileName = "qualys-cloud-agent.log"
 
 // Severities, the closed set LogLine.Severity takes. The words come from Poco's priority
-// names (research C.4); "other" covers any word a newer agent writes that is not one.
+// names (sources.md S9); "other" covers any word a newer agent writes that is not one.
 const (
 	SeverityFatal    = "fatal"
 	SeverityCritical = "critical"
@@ -57,12 +57,12 @@ var utcZone = time.FixedZone("", 0)
 // tsLen is len("2006-01-02 15:04:05.000").
 const tsLen = 23
 
-// ParseLogLine parses one record of either observed grammar (research C.4):
+// ParseLogLine parses one record of either observed grammar (sources.md S9):
 //
 //	2026-11-20 09:00:01.123 [qualys-cloud-agent][1234]:[Information]:message          (Poco template)
 //	2026-11-20 09:00:01.123 +0000 [qualys-cloud-agent][1234]:[Info]:[5678]:message    (newer)
 //
-// which is the research regexp
+// which is the documented grammar
 // `^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})(?: ([+-]\d{4}))? \[([^\]]+)\]\[(\d+)\]:\[(\w+)\]:(?:\[(\d+)\]:)?(.*)$`
 // written out by hand (log tailing runs it on every line), plus calendar validation.
 // A time without a zone is read in loc (the host's zone; UTC when loc is nil). line may

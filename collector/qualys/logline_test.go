@@ -8,9 +8,8 @@ import (
 	"time"
 )
 
-// researchLogRegexp is the grammar given in research/cisco-qualys.md "Parser requirements",
-// Qualys Linux item 5; ParseLogLine must agree with it.
-var researchLogRegexp = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})(?: ([+-]\d{4}))? \[([^\]]+)\]\[(\d+)\]:\[(\w+)\]:(?:\[(\d+)\]:)?(.*)$`)
+// documentedLogRegexp is the grammar of the Qualys Linux log (sources.md S9); ParseLogLine must agree with it.
+var documentedLogRegexp = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3})(?: ([+-]\d{4}))? \[([^\]]+)\]\[(\d+)\]:\[(\w+)\]:(?:\[(\d+)\]:)?(.*)$`)
 
 // splitRecords groups lines into records the way the collector does: a line that is not a
 // record start belongs to the record before it.
@@ -141,7 +140,7 @@ func FuzzParseLogLine(f *testing.F) {
 		if ok && !IsRecordStart(first) {
 			t.Fatalf("parsed a line IsRecordStart rejects: %q", line)
 		}
-		m := researchLogRegexp.FindStringSubmatch(first)
+		m := documentedLogRegexp.FindStringSubmatch(first)
 		if !ok {
 			if m == nil {
 				return
@@ -196,9 +195,9 @@ func BenchmarkParseLogLine(b *testing.B) {
 	}
 }
 
-func BenchmarkResearchRegexp(b *testing.B) {
+func BenchmarkDocumentedRegexp(b *testing.B) {
 	line := "2026-11-20 09:00:01.300 +0000 [qualys-cloud-agent][3141]:[Info]:[3150]:CAPI event successfully completed"
 	for b.Loop() {
-		researchLogRegexp.FindStringSubmatch(line)
+		documentedLogRegexp.FindStringSubmatch(line)
 	}
 }

@@ -32,7 +32,7 @@ type LogEvent struct {
 	// Outcome is OutcomeSuccess, OutcomeFailure or "" (not about platform contact).
 	Outcome string
 	// Heuristic is true when no real agent log line with this meaning has been seen:
-	// the rows are starting guesses (research C.4: "Real sample lines ... were NOT
+	// the rows are starting guesses (sources.md S9: "Real sample lines ... were NOT
 	// found — all such message texts are UNVERIFIED") and must be checked against a
 	// captured log before alerts rely on them.
 	Heuristic bool
@@ -49,10 +49,10 @@ var LogEvents = []LogEvent{
 	{EventNetworkError, "DNS, TCP connect or timeout failure towards the platform", OutcomeFailure, true},
 	{EventHTTPError, "an HTTP request failed; Fields[http_status] when written", OutcomeFailure, true},
 	{EventManifestFailed, "a manifest (VM/PC/FIM/...) could not be downloaded or applied; Fields[module] when written", "", true},
-	{EventManifestDownloaded, "a manifest was downloaded; Fields[module] when written (seed 003: FIM manifest not downloaded)", "", true},
-	{EventVulnsigsVersion, "a line names the vulnerability signature version; Fields[vulnsigs_version] (seed 003)", "", true},
-	{EventFIMEventLoss, "FIM could not get the audit netlink socket (auditd or another owner holds it): FIM events are lost until it does, retried every 10 minutes (seed 003)", "", true},
-	{EventAgentStopped, "the agent or its service is stopping or shut down (seed 003 lists stop/shutdown among logged events)", "", true},
+	{EventManifestDownloaded, "a manifest was downloaded; Fields[module] when written (sources.md S4: FIM manifest not downloaded)", "", true},
+	{EventVulnsigsVersion, "a line names the vulnerability signature version; Fields[vulnsigs_version] (sources.md S4)", "", true},
+	{EventFIMEventLoss, "FIM could not get the audit netlink socket (auditd or another owner holds it): FIM events are lost until it does, retried every 10 minutes (sources.md S4)", "", true},
+	{EventAgentStopped, "the agent or its service is stopping or shut down (sources.md S4 lists stop/shutdown among logged events)", "", true},
 	{EventAgentStarted, "the agent or its service started", "", true},
 	{EventWinHTTPError, "Windows agent: a WinHTTP 12xxx error; Fields[winhttp_code], map with WinHTTPReason", OutcomeFailure, true},
 }
@@ -63,20 +63,20 @@ var LogEvents = []LogEvent{
 // ones, and failure rows before success rows of the same subject ("Manifest download
 // failed" must not count as a download).
 //
-// Every row is UNVERIFIED against a real log (research C.4). Japanese rows reuse seed 003's
+// Every row is UNVERIFIED against a real log (sources.md S9). Japanese rows reuse sources.md S4's
 // terms; the agent is not known to localise its log, so they only matter if it does.
 var LogMessages = []logtail.Rule{
 	{
 		Event:  EventPlatformSuccess,
 		Any:    []string{"CAPI event successfully completed"},
 		Lang:   "en",
-		Source: "research C.4 (THIRD-PARTY troubleshooting scripts grep this text)",
+		Source: "sources.md S9 (THIRD-PARTY troubleshooting scripts grep this text)",
 	},
 	{
 		Event:  EventPlatformFailure,
 		Any:    []string{"CAPI event failed", "CAPI request failed"},
 		Lang:   "en",
-		Source: "research C.4 (THIRD-PARTY troubleshooting scripts grep these texts)",
+		Source: "sources.md S9 (THIRD-PARTY troubleshooting scripts grep these texts)",
 	},
 	{
 		// libcurl's own error texts (curl_easy_strerror) for proxy problems, then any
@@ -85,97 +85,97 @@ var LogMessages = []logtail.Rule{
 		Any:    []string{"proxy", "Proxy", "PROXY"},
 		Regexp: `(?i)(?:couldn't resolve proxy|proxy connect aborted|from proxy after connect|proxy\b.*\b(?:fail|error|unable|refused|denied|unreachable|timed out|timeout|407))`,
 		Lang:   "en",
-		Source: "research C.3/C.4 (UNVERIFIED); seed 003 names a wrong proxy as a cause of no contact",
+		Source: "sources.md S9/C.4 (UNVERIFIED); sources.md S4 names a wrong proxy as a cause of no contact",
 	},
 	{
 		Event:  EventProxyError,
 		Any:    []string{"プロキシ"},
 		Regexp: `プロキシ.*(?:失敗|エラー|できません)`,
 		Lang:   "ja",
-		Source: "seed 003 term プロキシ (UNVERIFIED as a log text)",
+		Source: "sources.md S4 term プロキシ (UNVERIFIED as a log text)",
 	},
 	{
 		Event:  EventTLSError,
 		Any:    []string{"SSL", "ssl", "TLS", "certificate", "Certificate"},
 		Regexp: `(?i)(?:ssl certificate problem|certificate verify failed|ssl connect error|peer certificate|(?:ssl|tls)\b.*\b(?:handshake|fail|error))`,
 		Lang:   "en",
-		Source: "libcurl error texts; research C.3 (proxy CA bundle) — UNVERIFIED in agent logs",
+		Source: "libcurl error texts; sources.md S9 (proxy CA bundle) — UNVERIFIED in agent logs",
 	},
 	{
 		Event:  EventNetworkError,
 		Any:    []string{"Couldn't resolve host", "Could not resolve host", "Couldn't connect to server", "Timeout was reached", "Connection timed out", "Connection refused", "Network is unreachable"},
 		Lang:   "en",
-		Source: "libcurl / errno texts; seed 003 (no HTTPS 443 path to the platform) — UNVERIFIED in agent logs",
+		Source: "libcurl / errno texts; sources.md S4 (no HTTPS 443 path to the platform) — UNVERIFIED in agent logs",
 	},
 	{
 		Event:  EventHTTPError,
 		Any:    []string{"Http request failed", "HTTP request failed", "http request failed"},
 		Regexp: `(?i)http request failed(?:\D{0,40}?\b(?P<http_status>[1-5]\d\d)\b)?`,
 		Lang:   "en",
-		Source: "research C.4 (THIRD-PARTY script greps [ERROR] + Http request failed)",
+		Source: "sources.md S9 (THIRD-PARTY script greps [ERROR] + Http request failed)",
 	},
 	{
 		Event:  EventManifestFailed,
 		Any:    []string{"manifest", "Manifest", "MANIFEST"},
 		Regexp: `(?i)(?:\b(?P<module>fim|vm|pc|sca|udc|edr|swca|pm|ioc)[ _-])?manifest.*\b(?:fail|failed|failure|error|unable|could not|cannot)\b`,
 		Lang:   "en",
-		Source: "research C.4 (\"Manifest\" downloads, UNVERIFIED); seed 003 FIM manifest not downloaded",
+		Source: "sources.md S9 (\"Manifest\" downloads, UNVERIFIED); sources.md S4 FIM manifest not downloaded",
 	},
 	{
 		Event:  EventManifestFailed,
 		Any:    []string{"マニフェスト"},
 		Regexp: `マニフェスト.*(?:失敗|エラー|ダウンロードされない|できません)`,
 		Lang:   "ja",
-		Source: "seed 003 (FIM マニフェストがエージェントにダウンロードされない) — UNVERIFIED as a log text",
+		Source: "sources.md S4 (FIM マニフェストがエージェントにダウンロードされない) — UNVERIFIED as a log text",
 	},
 	{
 		Event:  EventManifestDownloaded,
 		Any:    []string{"manifest", "Manifest", "MANIFEST"},
 		Regexp: `(?i)(?:\b(?P<module>fim|vm|pc|sca|udc|edr|swca|pm|ioc)[ _-])?manifest.*\b(?:downloaded|download (?:completed|complete|succeeded|successful))\b`,
 		Lang:   "en",
-		Source: "research C.4 (\"Manifest\" downloads, UNVERIFIED); seed 003",
+		Source: "sources.md S9 (\"Manifest\" downloads, UNVERIFIED); sources.md S4",
 	},
 	{
 		Event:  EventManifestDownloaded,
 		Any:    []string{"マニフェスト"},
 		Regexp: `マニフェスト.*ダウンロード(?:しました|されました|完了)`,
 		Lang:   "ja",
-		Source: "seed 003 term マニフェスト — UNVERIFIED as a log text",
+		Source: "sources.md S4 term マニフェスト — UNVERIFIED as a log text",
 	},
 	{
 		Event:  EventVulnsigsVersion,
 		Any:    []string{"vulnsigs", "Vulnsigs", "VulnSigs", "VULNSIGS"},
 		Regexp: `(?i)vulnsigs\D{0,40}?(?P<vulnsigs_version>\d+\.\d+(?:[.-]\d+)+)`,
 		Lang:   "en",
-		Source: "research C.4 (vulnsigs versions, UNVERIFIED); seed 003 マニフェスト/Vulnsigs",
+		Source: "sources.md S9 (vulnsigs versions, UNVERIFIED); sources.md S4 マニフェスト/Vulnsigs",
 	},
 	{
 		Event:  EventFIMEventLoss,
 		Any:    []string{"netlink", "Netlink", "NETLINK"},
 		Regexp: `(?i)netlink.*\b(?:fail|failed|error|unable|busy|in use|already|denied|could not|cannot|retry|retrying)\b`,
 		Lang:   "en",
-		Source: "seed 003 (FIM process cannot access netlink, retries every 10 min); research C.5 — UNVERIFIED as a log text",
+		Source: "sources.md S4 (FIM process cannot access netlink, retries every 10 min); sources.md S10 — UNVERIFIED as a log text",
 	},
 	{
 		Event:  EventFIMEventLoss,
 		Any:    []string{"netlink"},
 		Regexp: `netlink.*(?:アクセスできません|失敗|エラー)`,
 		Lang:   "ja",
-		Source: "seed 003 (netlink にアクセスできない) — UNVERIFIED as a log text",
+		Source: "sources.md S4 (netlink にアクセスできない) — UNVERIFIED as a log text",
 	},
 	{
 		Event:  EventAgentStopped,
 		Any:    []string{"shut", "Shut", "stopp", "Stopp", "STOPP"},
 		Regexp: `(?i)\b(?:agent|service|qualys)\b.*\b(?:shut ?down|shutting down|stopped|stopping)\b|^(?:shutting down|stopping)\b.*\b(?:agent|service)\b`,
 		Lang:   "en",
-		Source: "seed 003 (the log records agent stop and shutdown) — UNVERIFIED wording",
+		Source: "sources.md S4 (the log records agent stop and shutdown) — UNVERIFIED wording",
 	},
 	{
 		Event:  EventAgentStarted,
 		Any:    []string{"start", "Start", "START"},
 		Regexp: `(?i)\b(?:agent|service|qualys)\b.*\b(?:started|starting)\b|^starting\b.*\b(?:agent|service)\b`,
 		Lang:   "en",
-		Source: "seed 003 — UNVERIFIED wording",
+		Source: "sources.md S4 — UNVERIFIED wording",
 	},
 	{
 		// The number must follow an error-ish word: bare 12xxx also occurs in sizes and ids.
@@ -183,7 +183,7 @@ var LogMessages = []logtail.Rule{
 		Any:    []string{"120", "121"},
 		Regexp: `(?i)(?:error|err|code|winhttp|failed|failure)\D{0,24}?\b(?P<winhttp_code>12[01]\d\d)\b`,
 		Lang:   "",
-		Source: "research C.7 (THIRD-PARTY script: WinHTTP 12xxx codes in Windows agent logs)",
+		Source: "sources.md S9 (THIRD-PARTY script: WinHTTP 12xxx codes in Windows agent logs)",
 	},
 }
 
@@ -216,7 +216,7 @@ type WinHTTPError struct {
 	Source string
 }
 
-// winhttpDoc is where names and numbers come from. Research C.7 warns the third-party
+// winhttpDoc is where names and numbers come from. sources.md S9 warns the third-party
 // script's descriptions are wrong in places (it calls 12057 "proxy auth required"; it is
 // the certificate revocation check failing), so only Microsoft's header is used.
 const winhttpDoc = "Microsoft WinHTTP Error Messages (winhttp.h)"

@@ -44,7 +44,7 @@ func TestClassifyLogMessages(t *testing.T) {
 		event  string
 		fields map[string]string
 	}{
-		// research C.4: the strings the third-party troubleshooting scripts grep for.
+		// sources.md S9: the strings the third-party troubleshooting scripts grep for.
 		{"CAPI event successfully completed", EventPlatformSuccess, nil},
 		{"CAPI event failed", EventPlatformFailure, nil},
 		{"CAPI request failed: Couldn't resolve host name", EventPlatformFailure, nil},
@@ -123,7 +123,7 @@ func TestWinHTTPReason(t *testing.T) {
 		12175:       WinHTTPTLS,
 		12178:       WinHTTPAutoProxy,
 		12180:       WinHTTPAutoProxy,
-		12057:       WinHTTPTLSRevocation, // not "proxy auth required" (research C.7)
+		12057:       WinHTTPTLSRevocation, // not "proxy auth required" (sources.md S9)
 		0x80072EFD:  WinHTTPConnect,       // HRESULT of 12029
 		-2147012867: WinHTTPConnect,       // the same HRESULT as a signed int32
 		12199:       WinHTTPOther,

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Process names, the closed set MatchAgentProcess returns (research C.1, C.5).
+// Process names, the closed set MatchAgentProcess returns (sources.md S9, C.5).
 const (
 	ProcAgent     = "qualys-cloud-agent" // main agent, always running
 	ProcCEP       = "qualys-cep"         // always running
@@ -74,7 +74,7 @@ func SplitCmdline(b []byte) []string {
 }
 
 // ProcStat holds the fields of /proc/<pid>/stat the collector needs: the parent, to tell
-// whether edr-plugin runs under auditd's dispatcher (research C.5 shows
+// whether edr-plugin runs under auditd's dispatcher (sources.md S10 shows
 // auditd -> audispd -> edr-plugin; with auditd 3.x plugins are auditd's own children), and
 // the start time, to notice restarts.
 type ProcStat struct {

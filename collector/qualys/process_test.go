@@ -11,16 +11,16 @@ func TestMatchAgentProcess(t *testing.T) {
 		cmdline string // NUL-separated as in /proc/<pid>/cmdline
 		want    string
 	}{
-		// research C.5, verbatim `systemctl status auditd` CGroup sample.
+		// sources.md S10, verbatim `systemctl status auditd` CGroup sample.
 		{"auditd\n", "/sbin/auditd\x00", ProcAuditd},
 		{"audispd\n", "/sbin/audispd\x00", ""},
 		{"edr-plugin\n", "/usr/local/qualys/cloud-agent/bin/edr-plugin\x00/usr/local/qualys/cloud-agent/sock/audit_disp.sock\x00", ProcEDRPlugin},
-		// research C.1 process list.
+		// sources.md S9 process list.
 		{"qualys-cloud-ag\n", "/usr/local/qualys/cloud-agent/bin/qualys-cloud-agent\x00", ProcAgent},
 		{"qualys-cep\n", "/usr/local/qualys/cloud-agent/bin/qualys-cep\x00", ProcCEP},
 		{"qualys-edr\n", "/usr/local/qualys/cloud-agent/bin/qualys-edr\x00", ProcEDR},
 		{"qualys-scan-uti\n", "/usr/local/qualys/cloud-agent/bin/qualys-scan-util\x00", ""},
-		// The activation script (research C.1) truncates to the same comm as the agent.
+		// The activation script (sources.md S9) truncates to the same comm as the agent.
 		{"qualys-cloud-ag\n", "/bin/sh\x00/usr/local/qualys/cloud-agent/bin/qualys-cloud-agent.sh\x00ActivationId=SECRET\x00", ""},
 		// A rewritten process title.
 		{"qualys-cep\n", "/usr/local/qualys/cloud-agent/bin/qualys-cep --daemon", ProcCEP},

@@ -7,7 +7,7 @@ import (
 
 // ProxyLogin is one proxy of the env file together with the user name and password the
 // agent sends to it. It exists for the connectivity probe, which must authenticate to the
-// proxy the way the agent does (seed 003: "wrong proxy" is a top reason an agent never
+// proxy the way the agent does (sources.md S4: "wrong proxy" is a top reason an agent never
 // reports); nothing else may hold these values, and String never prints them.
 type ProxyLogin struct {
 	Proxy
@@ -31,7 +31,7 @@ func (l ProxyLogin) GoString() string { return "qualys.ProxyLogin{" + l.String()
 // in the same order and within the same five-per-kind limit, each with its user info.
 //
 // The user info is everything between the scheme and the last '@' (the Qualys docs write
-// https://<username>:<password>@host:port unescaped, research C.3); the first ':' splits
+// https://<username>:<password>@host:port unescaped, sources.md S9); the first ':' splits
 // user from password. Percent-escapes are decoded as libcurl does for proxy URLs when
 // they are well formed (UNVERIFIED for the agent); a malformed one is kept literally.
 // Credentials encrypted with the Qualys Proxy Configuration Encryption Utility are

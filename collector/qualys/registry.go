@@ -1,6 +1,6 @@
 package qualys
 
-// RegistryKeyPath is the Qualys breadcrumb key under HKLM (research C.7); the 64-bit view
+// RegistryKeyPath is the Qualys breadcrumb key under HKLM (sources.md S9); the 64-bit view
 // is read.
 const RegistryKeyPath = `SOFTWARE\Qualys`
 
@@ -13,7 +13,7 @@ type RegistryState struct {
 	// before using it as a label. Empty when absent.
 	HostID string
 	// ActivationIDPresent and CustomerIDPresent say the values exist. Their data is
-	// never read: these are secrets (research C.2/C.7, SPEC §4).
+	// never read: these are secrets (sources.md S9/C.7, docs/metrics.md).
 	ActivationIDPresent bool
 	CustomerIDPresent   bool
 }
@@ -24,7 +24,7 @@ type RegistryReader interface {
 	ReadQualysKey() (RegistryState, error)
 }
 
-// Registry value names as public scripts read them (THIRD-PARTY, research C.7). Windows
+// Registry value names as public scripts read them (THIRD-PARTY, sources.md S9). Windows
 // compares value names case-insensitively, so the implementation does too.
 const (
 	regValueHostID       = "HostID"

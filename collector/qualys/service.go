@@ -1,6 +1,6 @@
 package qualys
 
-// WindowsServiceName is the Qualys agent's service (research C.7).
+// WindowsServiceName is the Qualys agent's service (sources.md S9).
 const WindowsServiceName = "QualysAgent"
 
 // Service states, the closed set ServiceStatus.State takes (SCM SERVICE_* state values).

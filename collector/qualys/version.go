@@ -7,7 +7,7 @@ import (
 )
 
 // DocDirGlob matches the package's documentation directory, whose name carries the
-// installed version (research C.1, Qualys "Anti-Virus and HIPS Exclusion" for Linux:
+// installed version (sources.md S9, Qualys "Anti-Virus and HIPS Exclusion" for Linux:
 // /usr/share/doc/qualys-cloud-agent-<version>).
 const DocDirGlob = "usr/share/doc/qualys-cloud-agent-*"
 
@@ -32,21 +32,21 @@ type VersionPattern struct {
 }
 
 // VersionPatterns is the table AgentVersion consults, first match wins. All rows are
-// UNVERIFIED (no real log is public, research C.4): the first follows the start-up line of
-// the synthetic fixtures, the second the CAPI payload the research describes ("host name,
+// UNVERIFIED (no real log is public, sources.md S9): the first follows the start-up line of
+// the synthetic fixtures, the second the CAPI payload the Qualys docs describe ("host name,
 // OS, agent UUID, version"). The message row demands the word "agent" so that
 // "vulnsigs version 2.6.241-3" is never taken for the agent's version.
 var VersionPatterns = []VersionPattern{
 	{
 		Regexp: regexp.MustCompile(`(?i)\bagent\b.*\bversion\b[\s:=]*v?(\d+(?:\.\d+){1,3})(?:$|[^\w.-])`),
 		Reject: []string{"vulnsigs", "manifest", "signature"},
-		Source: "research C.4 (UNVERIFIED start-up line wording); seed 003 (vulnsigs versions are logged too)",
+		Source: "sources.md S9 (UNVERIFIED start-up line wording); sources.md S4 (vulnsigs versions are logged too)",
 	},
 	{
 		InPayload: true,
 		Require:   `"agentUuid"`,
 		Regexp:    regexp.MustCompile(`"version"\s*:\s*"(\d+(?:\.\d+){1,3})"`),
-		Source:    "research C.4 (THIRD-PARTY log viewer: CAPI payloads carry agent UUID and version)",
+		Source:    "sources.md S9 (THIRD-PARTY log viewer: CAPI payloads carry agent UUID and version)",
 	},
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Windows agent log locations (research C.7): the live Log.txt and its rotated
+// Windows agent log locations (sources.md S9): the live Log.txt and its rotated
 // Archive.*.txt, both in the agent's ProgramData directory.
 const (
 	WindowsLogDir          = `C:\ProgramData\Qualys\QualysAgent`
@@ -17,7 +17,7 @@ const (
 const winTSLen = 19
 
 // IsWindowsRecordStart reports whether a Log.txt line begins a record. The Windows log
-// format is UNVERIFIED (research C.7): the only evidence is a third-party script that
+// format is UNVERIFIED (sources.md S9): the only evidence is a third-party script that
 // accepts a "YYYY-MM-DD HH:MM:SS" or "YYYY/MM/DD HH:MM:SS" prefix, so that is the test,
 // and the Linux grammar (which has the same prefix) passes it too.
 func IsWindowsRecordStart(line string) bool {
@@ -56,7 +56,7 @@ func IsWindowsRecordStart(line string) bool {
 // such (ParseLogLine). Otherwise the record is the timestamp prefix IsWindowsRecordStart
 // accepts, an optional fraction (".123", ",123456"), then the message; leading
 // "[Word]" groups are skipped and the first one that names a severity sets Level, since
-// the research only says levels appear "[Error]-like". Times are read in loc (UTC when
+// public samples only show levels appear "[Error]-like". Times are read in loc (UTC when
 // nil): no zone is known to be written. Continuation lines become Payload.
 func ParseWindowsLogLine(line string, loc *time.Location) (LogLine, bool) {
 	if l, ok := ParseLogLine(line, loc); ok {

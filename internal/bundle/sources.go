@@ -11,7 +11,7 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
-// The inventory of what a support bundle collects per agent: the places SPEC §5 and the
+// The inventory of what a support bundle collects per agent: the places docs/metrics.md and the
 // collector pages name. A flag the operator set for a collector (OverrideFlag) replaces
 // the defaults, so the bundle reads what the exporter reads.
 

@@ -9,7 +9,7 @@ import (
 )
 
 // checks is the diagnosis table, in the order problems are explained. Each remedy is the
-// vendor's, from the seed KBs the product was built from (seed files named in comments)
+// vendor's, from the public KBs named in comments (docs/sources.md)
 // and the runbook section of the alert with the same name.
 var checks = []check{
 	exporterChecks,
@@ -53,7 +53,7 @@ func exporterChecks(m metrics, _ time.Time, _ Thresholds) []Finding {
 	return out
 }
 
-// mcafeeChecks: seed 000 (key update after MA 4.5 -> 4.6/4.8), seed 001 (sequence number
+// mcafeeChecks: sources.md S1 (key update after MA 4.5 -> 4.6/4.8), sources.md S2 (sequence number
 // invalid after snapshot restore / cloned GUID).
 func mcafeeChecks(m metrics, now time.Time, th Thresholds) []Finding {
 	if !m.is("secagent_agent_installed", 1, "agent", "mcafee_agent") {
@@ -136,7 +136,7 @@ func ePOServerChecks(m metrics, _ time.Time, _ Thresholds) []Finding {
 		}}}
 }
 
-// ciscoChecks: seed 002 (TETRA definitions not updating: DNS, TLS/CRL, proxy), seed 004
+// ciscoChecks: sources.md S3 (TETRA definitions not updating: DNS, TLS/CRL, proxy), sources.md S5
 // (Linux connector faults).
 func ciscoChecks(m metrics, now time.Time, th Thresholds) []Finding {
 	if !m.is("secagent_agent_installed", 1, "agent", "cisco_secure_endpoint") {
@@ -212,7 +212,7 @@ func tetraRemedy(reason string) Text {
 	}
 }
 
-// faultRemedies are the seed 004 remedies per Linux connector fault id.
+// faultRemedies are the sources.md S5 remedies per Linux connector fault id.
 var faultRemedies = map[int]Text{
 	5:  {EN: "Recreate the scan-service user: reinstall the connector, or add the user and group cisco-amp-scan-svc; make /opt/cisco and its children mode 0755.", JA: "スキャンサービスユーザーを再作成してください(コネクタの再インストール、または cisco-amp-scan-svc ユーザーとグループの追加)。/opt/cisco 以下のディレクトリは 0755 にしてください。"},
 	6:  {EN: "If it does not clear within 10 minutes of a restart, collect ampdaemon.log / ampscansvc.log (support tool) for Cisco TAC.", JA: "再起動後 10 分以内に解消しない場合は、ampdaemon.log / ampscansvc.log(サポートツール)を採取して Cisco TAC に連絡してください。"},
@@ -266,7 +266,7 @@ func linuxPrerequisiteChecks(m metrics, _ time.Time, _ Thresholds) []Finding {
 	return out
 }
 
-// qualysChecks: seed 003 (platform unreachable, FIM manifest, audit netlink ownership).
+// qualysChecks: sources.md S4 (platform unreachable, FIM manifest, audit netlink ownership).
 func qualysChecks(m metrics, now time.Time, th Thresholds) []Finding {
 	if !m.is("secagent_agent_installed", 1, "agent", "qualys_cloud_agent") {
 		return nil

@@ -1,5 +1,5 @@
 // Package diagnose turns one collection of the exporter's metrics into a list of problems,
-// each with the vendor's remedy (from the seeds and docs/runbooks.md), in English or
+// each with the vendor's remedy (from the public KBs of docs/sources.md and docs/runbooks.md), in English or
 // Japanese. It is what `secagent_exporter diagnose` prints on a troubled host.
 //
 // It reads only the metrics, never the agents directly, so what it says is exactly what

@@ -120,7 +120,7 @@ func TestKeyUpdatePendingSaysRunTheWakeUpTwice(t *testing.T) {
 	var b bytes.Buffer
 	Render(&b, findings, "ja", "docs/runbooks.md")
 	if !strings.Contains(b.String(), "もう一度実行") || !strings.Contains(b.String(), "2048bit") {
-		t.Fatalf("seed 000 remedy missing:\n%s", b.String())
+		t.Fatalf("sources.md S1 remedy missing:\n%s", b.String())
 	}
 }
 

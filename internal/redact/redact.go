@@ -17,9 +17,9 @@ const Mask = "<redacted>"
 // case-insensitive, ignores '_', '-', '.' and ' ', and a key ending in one of these
 // (ProxyPassword, USERPROP-password) counts too.
 var secretKeys = []string{
-	"activationid",  // Qualys conf / registry (research C.2, C.7)
+	"activationid",  // Qualys conf / registry (sources.md S9, C.7)
 	"customerid",    // Qualys conf / registry
-	"clientkeypair", // Cisco registry / local.xml (research A.1)
+	"clientkeypair", // Cisco registry / local.xml (sources.md S6)
 	"installtoken",  // Cisco installer token
 	"unlockcode",    // Cisco isolation unlock code
 	"password", "passwd", "pwd", "passphrase",

@@ -16,7 +16,7 @@ import (
 )
 
 // Literals are the messages the benchmark classifier looks for, English and Japanese:
-// research/mcafee-epo.md §2.4/§5.2 and seed 000.
+// sources.md S13 and sources.md S1.
 var Literals = []string{
 	"Agent started performing ASCI",
 	"ASCI の実行を開始しました",
@@ -56,7 +56,7 @@ var masvcMessages = []string{
 	"sqlite.Error: mapolicy.db:ROLLBACK TRANSACTION:1",
 }
 
-// MA 4.x lines of seed 000 (Japanese locale), module and message.
+// MA 4.x lines of sources.md S1 (Japanese locale), module and message.
 var agentMessages = []string{
 	"Sched    >>--RunTask",
 	"Manage    Running task SoftwareID:EPOAGENT3000, TaskID:158",
