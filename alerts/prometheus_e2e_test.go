@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -254,9 +253,9 @@ func readAllowList(t *testing.T) *allowList {
 }
 
 func buildExporter(t *testing.T, root, dir string) string {
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(goTool); err != nil {
-		goTool = "go"
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go tool is needed to build the exporter: %v", err)
 	}
 	binary := filepath.Join(dir, "secagent_exporter")
 	cmd := exec.Command(goTool, "build", "-o", binary, "./cmd/secagent_exporter")

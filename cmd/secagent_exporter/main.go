@@ -112,12 +112,6 @@ func main() {
 	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr, promslog.New))
 }
 
-// run is main without os.Exit, so start-up errors are testable: every bad input ends in
-// one clear line on stderr and a non-zero status, never a panic trace.
-func run(args []string, stdout, stderr io.Writer) int {
-	return runContext(context.Background(), args, stdout, stderr, promslog.New)
-}
-
 // Commands. The exporter is the default command, so every existing invocation (flags
 // only) keeps working; further commands (diagnostics) attach to the same application and
 // share its flags.
