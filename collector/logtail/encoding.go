@@ -211,12 +211,6 @@ func cutLine(line []byte, max int, enc string) []byte {
 // lineDecoder turns raw lines into UTF-8 text.
 type lineDecoder struct{}
 
-// decode returns the UTF-8 text of line and whether every byte decoded.
-func (d *lineDecoder) decode(line []byte, enc *string, auto bool) (string, bool) {
-	out, ok := d.appendDecoded(nil, line, enc, auto)
-	return string(out), ok
-}
-
 // appendDecoded appends the UTF-8 text of line to dst and reports whether every byte
 // decoded (undecodable bytes become U+FFFD). *enc may be promoted from encASCII once a
 // line settles the question.

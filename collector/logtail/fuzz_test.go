@@ -109,3 +109,9 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// decode returns the UTF-8 text of line and whether every byte decoded.
+func (d *lineDecoder) decode(line []byte, enc *string, auto bool) (string, bool) {
+	out, ok := d.appendDecoded(nil, line, enc, auto)
+	return string(out), ok
+}
