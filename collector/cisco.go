@@ -365,7 +365,7 @@ func (c *ciscoCollector) tetraMetrics(s *Scrape, posture cisco.Posture, postureO
 
 func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
-	if !pathExists(p.Root(ciscoLinuxAmpdaemon)) && !pathExists(p.Root(ciscoLinuxGlobalXML)) {
+	if !exists(p.Root(ciscoLinuxAmpdaemon)) && !exists(p.Root(ciscoLinuxGlobalXML)) {
 		s.AgentInstalled(AgentCisco, false)
 		return nil
 	}
@@ -525,11 +525,6 @@ func readParsed[T any](path string, parse func([]byte) (T, error)) (T, error) {
 		return zero, fmt.Errorf("%s: larger than %d bytes", filepath.Base(path), maxConnectorFileBytes)
 	}
 	return parse(b)
-}
-
-func pathExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 func firstNonEmpty(values ...string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -370,7 +371,7 @@ func (c *mcafeeCollector) pollLogs(ctx context.Context, s *Scrape, dirs []string
 // reported another LogLocation). The ASCI state is loaded once: later rebuilds continue
 // from the state in memory, which the last Commit saved.
 func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
-	if fam.tailer != nil && equalStrings(fam.globs, globs) {
+	if fam.tailer != nil && slices.Equal(fam.globs, globs) {
 		return
 	}
 	first := fam.tailer == nil
@@ -384,18 +385,6 @@ func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
 	if first {
 		fam.tailer.Derived(&fam.state)
 	}
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, reg *mcafee.RegistryAgentInfo) {
