@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -539,5 +540,11 @@ func firstNonEmpty(values ...string) string {
 // normaliseUUID gives the connector UUID one spelling whichever source it came from:
 // lower case without braces, as local.xml writes it.
 func normaliseUUID(s string) string {
-	return strings.ToLower(strings.Trim(strings.TrimSpace(s), "{}"))
+	s = strings.ToLower(strings.Trim(strings.TrimSpace(s), "{}"))
+	if !uuidFormat.MatchString(s) {
+		return "" // not a UUID (raw XML text of any length): never a label value
+	}
+	return s
 }
+
+var uuidFormat = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

@@ -472,10 +472,23 @@ func agentModeLabel(m mcafee.AgentMode) string {
 // serverHostLabel keeps one host name: no port, no path, bounded length, printable.
 func serverHostLabel(server string) string {
 	server = strings.TrimSpace(server)
+	// Never a URL: no scheme, no userinfo (credentials, split at the last '@'), no path.
+	if i := strings.Index(server, "://"); i >= 0 {
+		server = server[i+3:]
+	}
+	if i := strings.LastIndexByte(server, '@'); i >= 0 {
+		server = server[i+1:]
+	}
+	if i := strings.IndexAny(server, "/?#"); i >= 0 {
+		server = server[:i]
+	}
 	if strings.Count(server, ":") == 1 {
 		server, _, _ = strings.Cut(server, ":")
 	}
-	return boundedLabel(server)
+	if len(server) > 128 || strings.Trim(server, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]") != "" {
+		return ""
+	}
+	return server
 }
 
 // boundedLabel keeps a per-host label value short and free of control characters.

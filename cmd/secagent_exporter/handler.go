@@ -2,6 +2,7 @@ package main
 
 import (
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,12 +57,16 @@ func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // collectorDeadline caps the configured per-collector timeout by what the scraper waits
 // for. With a scrape timeout too small for the margin, half of it is used rather than a
 // zero or negative deadline.
+// minScrapeTimeoutHeader is the smallest X-Prometheus-Scrape-Timeout-Seconds honoured.
+const minScrapeTimeoutHeader = 0.1
+
 func collectorDeadline(header string, configured, margin time.Duration) time.Duration {
 	if header == "" {
 		return configured
 	}
 	secs, err := strconv.ParseFloat(header, 64)
-	if err != nil || secs <= 0 {
+	// Below minScrapeTimeoutHeader (1e-300 gave a zero deadline), NaN or Inf: ignored.
+	if err != nil || math.IsNaN(secs) || math.IsInf(secs, 0) || secs < minScrapeTimeoutHeader {
 		return configured
 	}
 	scrape := time.Duration(secs * float64(time.Second))

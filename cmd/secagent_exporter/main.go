@@ -177,7 +177,11 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	server := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       30 * time.Second,
+		// A slow reader must not hold a --web.max-requests slot forever; a scrape is
+		// bounded by --collector.timeout, so this leaves ample room to write it.
+		WriteTimeout: 2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
 	}
 	stopped := make(chan struct{})
 	defer close(stopped)

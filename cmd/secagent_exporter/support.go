@@ -58,14 +58,16 @@ func addDiagnoseCommand(app *kingpin.Application) *diagnoseOptions {
 }
 
 type bundleOptions struct {
-	output   string
-	logLines int
+	output    string
+	logLines  int
+	maskHosts bool
 }
 
 func addSupportBundleCommand(app *kingpin.Application) *bundleOptions {
 	b := &bundleOptions{}
 	cmd := app.Command(supportBundleCommand, "Write a redacted archive (version, flags, metrics, diagnosis, agent CLI output, config files, log tails, unclassified log lines, encodings) to send to whoever extends the parsers.")
 	cmd.Flag("output", "Archive to write (.tar.gz); default secagent-support-<host>-<time>.tar.gz in the current directory.").Default("").StringVar(&b.output)
+	cmd.Flag("mask-host-identifiers", "Also mask host names, IP addresses and GUIDs (for a bundle that leaves the company); secrets are always masked.").BoolVar(&b.maskHosts)
 	cmd.Flag("log-lines", "Last lines kept of each agent log file.").Default("500").IntVar(&b.logLines)
 	return b
 }
@@ -162,6 +164,8 @@ func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options,
 		Diagnosis:   diag.Bytes(),
 		ExporterLog: logBuf.Bytes(),
 		LogLines:    b.logLines,
+
+		MaskHostIdentifiers: b.maskHosts,
 	})
 	if err == nil {
 		err = tmp.Close()

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -187,4 +188,22 @@ func keys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+func TestSupportBundleMasksHostIdentifiersOnRequest(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS(filepath.Join(fixturesDir(t), "hosts", "demo"))); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "bundle.tar.gz")
+	msg, code := runExporterCommand(t, append([]string{"support-bundle", "--mask-host-identifiers", "--output=" + out}, hostArgs(t, root)...)...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, msg)
+	}
+	guid := regexp.MustCompile(`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`)
+	for name, content := range readArchive(t, out) {
+		if m := guid.FindString(content); m != "" {
+			t.Errorf("%s keeps GUID %s", name, m)
+		}
+	}
 }

@@ -202,3 +202,14 @@ func TestCollectorDeadline(t *testing.T) {
 		}
 	}
 }
+
+func TestCollectorDeadlineHeaderFloor(t *testing.T) {
+	for _, h := range []string{"1e-300", "0.05", "NaN", "+Inf", "-1", "junk"} {
+		if got := collectorDeadline(h, 8*time.Second, 500*time.Millisecond); got != 8*time.Second {
+			t.Errorf("header %q: deadline %s, want the configured 8s", h, got)
+		}
+	}
+	if got := collectorDeadline("4", 8*time.Second, 500*time.Millisecond); got != 3500*time.Millisecond {
+		t.Errorf("header 4: deadline %s, want 3.5s", got)
+	}
+}

@@ -38,6 +38,9 @@ type Options struct {
 	Metrics, Diagnosis, ExporterLog []byte
 	// LogLines is how many lines of each log file are kept (default 500).
 	LogLines int
+	// MaskHostIdentifiers also masks host names, IP addresses and GUIDs (bundles that
+	// leave the company).
+	MaskHostIdentifiers bool
 	// MaxFileBytes caps each configuration file and each log excerpt read (default 1 MiB).
 	MaxFileBytes int64
 }
@@ -51,11 +54,12 @@ type Summary struct {
 type archive struct {
 	tw      *tar.Writer
 	now     time.Time
+	redact  redact.Options
 	entries []string
 }
 
 func (a *archive) add(name string, content []byte) error {
-	clean := redact.Bytes(content)
+	clean := a.redact.Bytes(content)
 	hdr := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(clean)), ModTime: a.now, Typeflag: tar.TypeReg}
 	if err := a.tw.WriteHeader(hdr); err != nil {
 		return err
@@ -83,6 +87,10 @@ func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
 	}
 	gz := gzip.NewWriter(w)
 	a := &archive{tw: tar.NewWriter(gz), now: o.Now}
+	if o.MaskHostIdentifiers {
+		host, _ := os.Hostname()
+		a.redact = redact.Options{HostIdentifiers: true, HostNames: []string{host, strings.SplitN(host, ".", 2)[0]}}
+	}
 	var sum Summary
 
 	steps := []func() error{
