@@ -39,7 +39,7 @@ var (
 		Default(ciscoLinuxClamavDir).String()
 )
 
-// Host paths of the connector (sources.md S6, B.1).
+// Host paths of the connector (sources.md S6).
 const (
 	ciscoDefaultInstallDir = cisco.DefaultInstallDir
 	ciscoLinuxAmpcli       = cisco.LinuxAmpcli

@@ -18,7 +18,7 @@ import (
 // Where the probe finds each agent's back end. Paths are host paths resolved through
 // Paths.Root, so fixture trees stand in for a host.
 var (
-	// The Windows connector's install root and policy (sources.md S6, A.6). On Linux it is
+	// The Windows connector's install root and policy (sources.md S6). On Linux it is
 	// looked up under --path.rootfs too, which is how fixture trees of Windows hosts run.
 	probeCiscoWindowsRoot = cisco.DefaultInstallDir
 )

@@ -90,7 +90,7 @@ var LinuxFaults = []Fault{
 		Title:    "Connector Event Monitoring is Overloaded",
 		TitleJa:  "コネクタイベント監視が過負荷です",
 		Severity: SeverityMajor,
-		Source:   "Cisco doc 220575 (sources.md S8, B.4); sources.md S5 障害18",
+		Source:   "Cisco doc 220575 (sources.md S8); sources.md S5 障害18",
 		Verified: true,
 	},
 	{

@@ -11,7 +11,7 @@ import (
 // LocalXML is what the exporter reads from the connector's local.xml
 // (C:\Program Files\Cisco\AMP\local.xml, /opt/cisco/amp/etc/local.xml).
 type LocalXML struct {
-	// AgentUUID is /config/agent/uuid (sources.md S6, B.1).
+	// AgentUUID is /config/agent/uuid (sources.md S6).
 	AgentUUID string
 	// BusinessUUID is /config/janus/business/uuid.
 	BusinessUUID string

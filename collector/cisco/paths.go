@@ -1,6 +1,6 @@
 package cisco
 
-// Host paths of the connector (sources.md S6, B.1), shared by the cisco collector, the
+// Host paths of the connector (sources.md S6), shared by the cisco collector, the
 // probe and the support bundle.
 const (
 	DefaultInstallDir = `C:\Program Files\Cisco\AMP`

@@ -20,7 +20,7 @@ import (
 const maxXMLDepth = 64
 
 // xmlNode is a namespace-agnostic element tree. policy.xml puts every payload element
-// in the xmldsig namespace while local.xml uses none (sources.md S6, A.6), so lookups
+// in the xmldsig namespace while local.xml uses none (sources.md S6), so lookups
 // match local names only.
 type xmlNode struct {
 	name     string

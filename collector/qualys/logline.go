@@ -7,7 +7,7 @@ import (
 )
 
 // Log locations on Linux: the Poco FileChannel path from qagent-log.conf and the FHS
-// layout a third-party script names for 6.4+ (sources.md S9, C.4).
+// layout a third-party script names for 6.4+ (sources.md S9).
 var LogDirs = []string{
 	"var/log/qualys",
 	"var/opt/qualys/cloud-agent/log",

@@ -85,7 +85,7 @@ var LogMessages = []logtail.Rule{
 		Any:    []string{"proxy", "Proxy", "PROXY"},
 		Regexp: `(?i)(?:couldn't resolve proxy|proxy connect aborted|from proxy after connect|proxy\b.*\b(?:fail|error|unable|refused|denied|unreachable|timed out|timeout|407))`,
 		Lang:   "en",
-		Source: "sources.md S9/C.4 (UNVERIFIED); sources.md S4 names a wrong proxy as a cause of no contact",
+		Source: "sources.md S9 (UNVERIFIED); sources.md S4 names a wrong proxy as a cause of no contact",
 	},
 	{
 		Event:  EventProxyError,

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Process names, the closed set MatchAgentProcess returns (sources.md S9, C.5).
+// Process names, the closed set MatchAgentProcess returns (sources.md S9).
 const (
 	ProcAgent     = "qualys-cloud-agent" // main agent, always running
 	ProcCEP       = "qualys-cep"         // always running

@@ -6,7 +6,7 @@ import (
 )
 
 // ProxyEnvPaths are the env files the service unit reads: RHEL family first, then
-// Debian family (sources.md S9, C.3).
+// Debian family (sources.md S9).
 var ProxyEnvPaths = []string{
 	"etc/sysconfig/qualys-cloud-agent",
 	"etc/default/qualys-cloud-agent",

@@ -13,7 +13,7 @@ type RegistryState struct {
 	// before using it as a label. Empty when absent.
 	HostID string
 	// ActivationIDPresent and CustomerIDPresent say the values exist. Their data is
-	// never read: these are secrets (sources.md S9/C.7, docs/metrics.md).
+	// never read: these are secrets (sources.md S9, docs/metrics.md).
 	ActivationIDPresent bool
 	CustomerIDPresent   bool
 }
