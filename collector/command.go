@@ -60,8 +60,6 @@ type Result struct {
 	Truncated bool
 }
 
-var defaultEnv = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"}
-
 // Run executes path with args. The effective deadline is the earlier of ctx's and
 // r.Timeout. A non-zero exit with output is still returned with the error, since some
 // agent CLIs exit non-zero on a degraded but readable status.
@@ -91,7 +89,7 @@ func (r *Runner) Run(ctx context.Context, path string, args ...string) (Result, 
 	cmd := exec.CommandContext(ctx, path, args...)
 	cmd.Env = r.Env
 	if cmd.Env == nil {
-		cmd.Env = defaultEnv
+		cmd.Env = defaultEnv()
 	}
 	cmd.Dir = filepath.Dir(path)
 	stdout := &cappedBuffer{max: max}
@@ -102,7 +100,7 @@ func (r *Runner) Run(ctx context.Context, path string, args ...string) (Result, 
 	// A grandchild that inherited the pipes must not hold the scrape after the kill.
 	cmd.WaitDelay = 500 * time.Millisecond
 
-	err := cmd.Run()
+	err := runCommand(cmd)
 	res := Result{Stdout: stdout.buf.Bytes(), Truncated: stdout.dropped}
 	if err == nil {
 		return res, nil

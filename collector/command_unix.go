@@ -18,3 +18,10 @@ func prepareCommand(cmd *exec.Cmd) {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
 }
+
+// defaultEnv is the fixed environment of agent CLIs when Runner.Env is nil.
+func defaultEnv() []string {
+	return []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"}
+}
+
+func runCommand(cmd *exec.Cmd) error { return cmd.Run() }

@@ -24,7 +24,7 @@ import (
 // cloned agent (sources.md S2 / KB60776), and service restarts.
 var (
 	mcafeeCmdAgentFlag = kingpin.Flag("collector.mcafee.cmdagent",
-		`Path of cmdagent. Default: /opt/McAfee/agent/bin/cmdagent, then the MA 4.x /opt/McAfee/cma/bin/cmdagent (under --path.rootfs); C:\Program Files\McAfee\Agent\cmdagent.exe on Windows. Only "cmdagent -i" is ever run.`).
+		`Path of cmdagent. Default: /opt/McAfee/agent/bin/cmdagent, then the MA 4.x /opt/McAfee/cma/bin/cmdagent (under --path.rootfs); C:\Program Files\McAfee\Agent\cmdagent.exe, then the MA 4.x C:\Program Files\McAfee\Common Framework\cmdagent.exe and its Program Files (x86) twin on Windows. Only "cmdagent -i" is ever run.`).
 		Default("").String()
 	mcafeeLogDirFlag = kingpin.Flag("collector.mcafee.log-dir",
 		`Directory of the agent logs (masvc_*.log, macmnsvc_*.log, MA 4.x Agent_*.log or the Linux MA 4.x file "log"). Default: cmdagent's LogLocation plus /var/McAfee/agent/logs and /opt/McAfee/cma/scratch/etc; C:\ProgramData\McAfee\Agent\logs and C:\ProgramData\McAfee\Common Framework\DB on Windows.`).

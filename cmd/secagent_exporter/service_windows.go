@@ -4,11 +4,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"golang.org/x/sys/windows"
 	"golang.org/x/sys/windows/svc"
 	"golang.org/x/sys/windows/svc/eventlog"
 )
@@ -17,12 +19,12 @@ import (
 const serviceName = exporterName
 
 // runWindowsService runs the exporter under the Service Control Manager when the process
-// was started by it; from a console it reports isService false.
+// was started by it; from a console it reports isService false. It tries the service
+// dispatcher first and falls back to console mode when the dispatcher reports that the
+// process was not started by the service controller (ERROR_FAILED_SERVICE_CONTROLLER_CONNECT).
+// svc.IsWindowsService alone is not enough: Wine runs services in an interactive session,
+// where it reports false and `sc start` would end in error 1053.
 func runWindowsService() (code int, isService bool) {
-	isService, err := svc.IsWindowsService()
-	if err != nil || !isService {
-		return 0, false
-	}
 	elog, err := eventlog.Open(serviceName)
 	var sink eventSink = discardEvents{}
 	if err == nil {
@@ -31,6 +33,9 @@ func runWindowsService() (code int, isService bool) {
 	}
 	h := &windowsService{sink: sink}
 	if err := svc.Run(serviceName, h); err != nil {
+		if errors.Is(err, windows.ERROR_FAILED_SERVICE_CONTROLLER_CONNECT) {
+			return 0, false
+		}
 		_ = sink.Error(eventIDError, fmt.Sprintf("%s: error: service: %v", exporterName, err))
 		return 1, true
 	}

@@ -4,9 +4,10 @@ package mcafee
 // macOS), shared by the mcafee collector, the probe and the support bundle (sources.md S12,
 // S13).
 var (
-	// CmdAgentPaths: MA 5.x first, then the legacy MA 4.x location.
+	// CmdAgentPaths: MA 5.x first, then the legacy MA 4.x locations (on 64-bit Windows the
+	// 32-bit MA 4.x lives under Program Files (x86)).
 	CmdAgentPaths = map[string][]string{
-		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`},
+		"windows": {`C:\Program Files\McAfee\Agent\cmdagent.exe`, `C:\Program Files\McAfee\Common Framework\cmdagent.exe`, `C:\Program Files (x86)\McAfee\Common Framework\cmdagent.exe`},
 		"other":   {"/opt/McAfee/agent/bin/cmdagent", "/opt/McAfee/cma/bin/cmdagent"},
 	}
 	// LogDirs: MA 5.x data path, then MA 4.x Common Framework ([T] the DB subfolder) on

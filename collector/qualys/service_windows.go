@@ -42,10 +42,10 @@ func (windowsServices) QueryService(name string) (ServiceStatus, error) {
 	}
 	st.State = serviceStateName(uint32(q.State))
 	st.PID = q.ProcessId
-	cfg, err := s.Config()
-	if err != nil {
-		return st, err
+	// The start type is extra: a failed configuration query (Wine answers "Invalid
+	// level.") keeps the running state already read, as the Cisco querier does.
+	if cfg, err := s.Config(); err == nil {
+		st.StartType = serviceStartTypeName(cfg.StartType)
 	}
-	st.StartType = serviceStartTypeName(cfg.StartType)
 	return st, nil
 }
