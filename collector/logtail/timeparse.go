@@ -3,7 +3,7 @@ package logtail
 import "time"
 
 // ParseLocal parses a zone-less agent timestamp (MA 4.x/5.x and Qualys lines carry local
-// wall-clock time, sources.md S13 item 3, cisco-qualys.md C.4) in loc.
+// wall-clock time, sources.md S13, S9) in loc.
 //
 // time.ParseInLocation leaves the instant unspecified for wall-clock times that occur
 // twice (the hour repeated when DST ends) or never (the hour skipped when DST starts).

@@ -28,7 +28,7 @@ func TestParseLocal(t *testing.T) {
 		{"repeated hour", ma5, "2023-10-29 02:30:00.000", berlin, "2023-10-29T00:30:00Z"},
 		// 2023-03-26 02:30 never happens in Berlin: read with the pre-gap offset (+01:00).
 		{"skipped hour", ma5, "2023-03-26 02:30:00.000", berlin, "2023-03-26T01:30:00Z"},
-		// Qualys newer variant with an explicit zone (cisco-qualys.md C.4).
+		// Qualys newer variant with an explicit zone (sources.md S9).
 		{"explicit zone", "2006-01-02 15:04:05.000 -0700", "2026-03-01 10:00:00.123 +0000", berlin, "2026-03-01T10:00:00.123Z"},
 	}
 	for _, tc := range cases {

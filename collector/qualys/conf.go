@@ -38,7 +38,7 @@ type AgentConf struct {
 	ProcessPriority *int
 
 	// UseAuditDispatcher selects how FIM/EDR gets audit events: true = through auditd's
-	// dispatcher (edr-plugin), false = the agent owns the audit netlink socket (C.5).
+	// dispatcher (edr-plugin), false = the agent owns the audit netlink socket (sources.md S10).
 	UseAuditDispatcher *bool
 	UseSudo            *bool
 	// ProxyFailOpen true = fall back to a direct connection when every proxy fails.
