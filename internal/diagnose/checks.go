@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"time"
 
@@ -267,6 +268,21 @@ func linuxPrerequisiteChecks(m metrics, _ time.Time, _ Thresholds) []Finding {
 }
 
 // qualysChecks: sources.md S4 (platform unreachable, FIM manifest, audit netlink ownership).
+// qualysPlatformRemedy is the connectivity advice for the host's OS: the Linux agent takes
+// its proxy from an environment file, the Windows agent from QualysProxy.exe (sources.md S9).
+func qualysPlatformRemedy(goos string) Text {
+	if goos == "windows" {
+		return Text{
+			EN: "The agent needs HTTPS (TCP 443) to its platform URL, directly or through the proxy set with QualysProxy.exe in the agent's install folder (stored in the agent's registry key). Check DNS, the proxy and its credentials, and TLS inspection exemptions, then read C:\\ProgramData\\Qualys\\QualysAgent\\Log.txt.",
+			JA: "エージェントはプラットフォーム URL へ直接またはプロキシ(エージェントのインストールフォルダーの QualysProxy.exe で設定、エージェントのレジストリキーに保存)経由で HTTPS(TCP 443)通信が必要です。名前解決、プロキシと認証情報、TLS インスペクションの除外を確認し、C:\\ProgramData\\Qualys\\QualysAgent\\Log.txt を確認してください。",
+		}
+	}
+	return Text{
+		EN: "The agent needs HTTPS (TCP 443) to its platform URL (ServerUri), directly or through the proxy in /etc/sysconfig|default/qualys-cloud-agent (https_proxy / qualys_https_proxy). Check DNS, the proxy and its credentials, and TLS inspection exemptions.",
+		JA: "エージェントはプラットフォーム URL(ServerUri)へ直接またはプロキシ(/etc/sysconfig|default/qualys-cloud-agent の https_proxy / qualys_https_proxy)経由で HTTPS(TCP 443)通信が必要です。名前解決、プロキシと認証情報、TLS インスペクションの除外を確認してください。",
+	}
+}
+
 func qualysChecks(m metrics, now time.Time, th Thresholds) []Finding {
 	if !m.is("secagent_agent_installed", 1, "agent", "qualys_cloud_agent") {
 		return nil
@@ -288,10 +304,7 @@ func qualysChecks(m metrics, now time.Time, th Thresholds) []Finding {
 					EN: fmt.Sprintf("Qualys Cloud Agent: no successful exchange with the Qualys platform %s.", when.EN),
 					JA: fmt.Sprintf("Qualys Cloud Agent: Qualys プラットフォームとの通信成功が%s。", when.JA),
 				},
-				Remedy: Text{
-					EN: "The agent needs HTTPS (TCP 443) to its platform URL (ServerUri), directly or through the proxy in /etc/sysconfig|default/qualys-cloud-agent (https_proxy / qualys_https_proxy). Check DNS, the proxy and its credentials, and TLS inspection exemptions.",
-					JA: "エージェントはプラットフォーム URL(ServerUri)へ直接またはプロキシ(/etc/sysconfig|default/qualys-cloud-agent の https_proxy / qualys_https_proxy)経由で HTTPS(TCP 443)通信が必要です。名前解決、プロキシと認証情報、TLS インスペクションの除外を確認してください。",
-				}})
+				Remedy: qualysPlatformRemedy(runtime.GOOS)})
 		}
 	}
 	if m.is("qualys_fim_audit_conflict", 1) {

@@ -162,3 +162,18 @@ func TestRunbookSectionsExist(t *testing.T) {
 		}
 	}
 }
+
+func TestQualysPlatformRemedyFollowsTheOS(t *testing.T) {
+	win, linux := qualysPlatformRemedy("windows"), qualysPlatformRemedy("linux")
+	for _, r := range []Text{win} {
+		if strings.Contains(r.EN+r.JA, "/etc/") {
+			t.Errorf("Windows advice cites a Linux path: %q", r.EN)
+		}
+		if !strings.Contains(r.EN, "QualysProxy.exe") || !strings.Contains(r.JA, "QualysProxy.exe") {
+			t.Errorf("Windows advice does not name QualysProxy.exe: %q / %q", r.EN, r.JA)
+		}
+	}
+	if !strings.Contains(linux.EN, "/etc/sysconfig") {
+		t.Errorf("Linux advice lost the environment file: %q", linux.EN)
+	}
+}
