@@ -80,7 +80,38 @@ func OpenStore(dir string, logger *slog.Logger) *Store {
 	probe.Close()
 	os.Remove(name)
 	s.dir = dir
+	removeStaleTemps(dir, time.Now(), logger)
 	return s
+}
+
+// staleTempAge is how old a temporary file of a save must be before it is taken for
+// the leftover of a process killed mid-save: a save takes milliseconds, so a minute
+// leaves no doubt that no running save owns it.
+const staleTempAge = time.Minute
+
+// removeStaleTemps deletes the temporary files of saves (and write probes) that a
+// process killed at the wrong moment (kill -9, power loss) left behind, so they do
+// not pile up in the state directory.
+func removeStaleTemps(dir string, now time.Time, logger *slog.Logger) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		temp := strings.HasPrefix(name, "logtail-") && strings.Contains(name, ".tmp-") ||
+			strings.HasPrefix(name, ".probe-")
+		if !temp || !e.Type().IsRegular() {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || now.Sub(info.ModTime()) < staleTempAge {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err == nil {
+			logger.Info("removed the leftover of an interrupted state save", "file", name)
+		}
+	}
 }
 
 // Dir is the directory state is written to, "" when state is in memory only.
