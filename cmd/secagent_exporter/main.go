@@ -323,6 +323,8 @@ func newRouter(o *options, set *collector.Set, logger *slog.Logger) (http.Handle
 			Name:        exporterName,
 			Description: "Health of the endpoint-security agents on this host (McAfee/Trellix Agent + ePO, Cisco Secure Endpoint, Qualys Cloud Agent).",
 			Version:     version.Info(),
+			// /debug/pprof is not served, so the page must not link it.
+			Profiling: "false",
 			Links: []web.LandingLinks{
 				{Address: o.metricsPath, Text: "Metrics"},
 				{Address: "/health", Text: "Health", Description: "200 while the process serves"},

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +212,35 @@ func TestCollectorDeadlineHeaderFloor(t *testing.T) {
 	}
 	if got := collectorDeadline("4", 8*time.Second, 500*time.Millisecond); got != 3500*time.Millisecond {
 		t.Errorf("header 4: deadline %s, want 3.5s", got)
+	}
+}
+
+// The landing page links only what the exporter serves: every link on it answers 200.
+func TestLandingPageLinksOnlyServedPaths(t *testing.T) {
+	fixtures := fixturesDir(t)
+	p := startExporter(t, "http", "--collector.disable-defaults", "--collector.linux_security",
+		"--path.rootfs="+filepath.Join(fixtures, "hosts", "linux-prereqs-ok"),
+		"--path.procfs="+filepath.Join(fixtures, "hosts", "linux-prereqs-ok", "proc"),
+		"--path.sysfs="+filepath.Join(fixtures, "hosts", "linux-prereqs-ok", "sys"),
+		"--state.dir="+t.TempDir())
+	resp, err := http.Get(p.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	links := regexp.MustCompile(`href="(/[^"]*)"`).FindAllStringSubmatch(string(page), -1)
+	if len(links) == 0 {
+		t.Fatalf("landing page has no links:\n%s", page)
+	}
+	for _, l := range links {
+		r, err := http.Get(p.URL + l[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK {
+			t.Errorf("landing page links %s, which answers %d", l[1], r.StatusCode)
+		}
 	}
 }
