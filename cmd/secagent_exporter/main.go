@@ -157,6 +157,14 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	}
 	logger.Info("Enabled collectors", "collectors", strings.Join(set.Enabled(), ","))
 	if o.configCheck {
+		// The web config (TLS certificates and keys, basic-auth users) is loaded the way
+		// the server will load it, so a missing certificate fails here and not at start.
+		if o.web != nil && o.web.WebConfigFile != nil && *o.web.WebConfigFile != "" {
+			if err := web.Validate(*o.web.WebConfigFile); err != nil {
+				fmt.Fprintf(stderr, "%s: error: --web.config.file %s: %v\n", exporterName, *o.web.WebConfigFile, err)
+				return 1
+			}
+		}
 		fmt.Fprintf(stdout, "configuration OK; enabled collectors: %s\n", strings.Join(set.Enabled(), ", "))
 		return 0
 	}

@@ -138,3 +138,24 @@ func TestHelpListsCommands(t *testing.T) {
 		}
 	}
 }
+
+// --config.check loads the web config as the server would: a certificate that does not
+// exist is one clear error and a non-zero exit, a good config passes.
+func TestConfigCheckValidatesWebConfig(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "web-bad.yml")
+	os.WriteFile(bad, []byte("tls_server_config:\n  cert_file: "+filepath.Join(dir, "missing.crt")+"\n  key_file: "+filepath.Join(dir, "missing.key")+"\n"), 0o644)
+	out, err := execExporter("--collector.disable-defaults", "--web.config.file="+bad, "--config.check")
+	if err == nil || !strings.Contains(out, "--web.config.file") || strings.Contains(out, "configuration OK") {
+		t.Errorf("missing certificate accepted: err=%v\n%s", err, out)
+	}
+	if strings.Contains(out, "goroutine ") {
+		t.Errorf("panic trace instead of an error line:\n%s", out)
+	}
+	good := filepath.Join(dir, "web-good.yml")
+	os.WriteFile(good, []byte("basic_auth_users:\n  prom: $2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG\n"), 0o644)
+	if out, err := execExporter("--collector.disable-defaults", "--web.config.file="+good, "--config.check"); err != nil ||
+		!strings.Contains(out, "configuration OK") {
+		t.Errorf("good web config refused: err=%v\n%s", err, out)
+	}
+}
