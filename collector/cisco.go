@@ -34,8 +34,8 @@ var (
 	ciscoAmpcli = kingpin.Flag("collector.cisco.ampcli",
 		"Connector CLI (a host path, resolved under --path.rootfs off Windows). Default: AmpCLI.exe in the newest version directory holding sfc.exe on Windows, "+ciscoLinuxAmpcli+" on Linux.").
 		Default("").String()
-	ciscoClamavDir = kingpin.Flag("collector.cisco.clamav-dir",
-		"Directory of the Linux connector's ClamAV databases (main, daily, bytecode .cvd/.cld); its location is not documented by the vendor.").
+	ciscoClamavDir = LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.cisco.clamav-dir",
+		"Directory of the Linux connector's ClamAV databases (main, daily, bytecode .cvd/.cld); its location is not documented by the vendor.")).
 		Default(ciscoLinuxClamavDir).String()
 )
 

@@ -1,6 +1,7 @@
 package collector
 
 import (
+	"github.com/alecthomas/kingpin/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -80,4 +81,14 @@ func isWindowsPath(path string) bool {
 func exists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
+}
+
+// LinuxOnlyFlag hides a flag that only means something on Linux from --help on other
+// systems (goos is runtime.GOOS). The flag still parses there, so a config shared
+// across a fleet keeps working.
+func LinuxOnlyFlag(goos string, f *kingpin.FlagClause) *kingpin.FlagClause {
+	if goos == "windows" {
+		return f.Hidden()
+	}
+	return f
 }

@@ -20,8 +20,8 @@ import (
 // no HTTPS/443 path or a wrong proxy), is FIM fed by the audit subsystem it is configured
 // for (sources.md S10; sources.md S4: auditd holding the netlink socket loses FIM events).
 var (
-	qualysConfigFlag = kingpin.Flag("collector.qualys.config",
-		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.").
+	qualysConfigFlag = LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.qualys.config",
+		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.")).
 		Default("").String()
 	qualysLogDirFlag = kingpin.Flag("collector.qualys.log-dir",
 		`Directory holding the agent log and its archives. Empty: /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
