@@ -27,13 +27,21 @@ type Runner struct {
 // reports the agent as not installed rather than failing.
 var ErrCommandNotFound = errors.New("command not found")
 
+// ErrOutputTruncated is the error of a CLI whose output went past
+// --collector.command-max-output: the cut output may stop before the keys that matter,
+// so it is not parsed as if it were whole.
+var ErrOutputTruncated = errors.New("output truncated")
+
 // CommandError describes a command that ran and failed.
 type CommandError struct {
 	Path     string
 	ExitCode int
 	TimedOut bool
-	Stderr   string
-	Err      error
+	// Truncated: the output went past the cap (MaxOutput bytes).
+	Truncated bool
+	MaxOutput int
+	Stderr    string
+	Err       error
 }
 
 func (e *CommandError) Error() string {
@@ -41,6 +49,8 @@ func (e *CommandError) Error() string {
 	switch {
 	case e.TimedOut:
 		return fmt.Sprintf("%s: killed after timeout", base)
+	case e.Truncated:
+		return fmt.Sprintf("%s: output truncated at %d bytes (raise --collector.command-max-output)", base, e.MaxOutput)
 	case e.ExitCode > 0:
 		msg := fmt.Sprintf("%s: exit status %d", base, e.ExitCode)
 		if e.Stderr != "" {
@@ -102,18 +112,24 @@ func (r *Runner) Run(ctx context.Context, path string, args ...string) (Result, 
 
 	err := runCommand(cmd)
 	res := Result{Stdout: stdout.buf.Bytes(), Truncated: stdout.dropped}
-	if err == nil {
+	if err == nil && !res.Truncated {
 		return res, nil
 	}
 	ce := &CommandError{Path: path, Err: err, Stderr: firstLine(stderr.buf.Bytes())}
 	if ctx.Err() != nil {
 		ce.TimedOut = true
 		ce.Err = ctx.Err()
-	} else {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			ce.ExitCode = ee.ExitCode()
-		}
+		return res, ce
+	}
+	if res.Truncated {
+		// Nothing of a cut output is handed on: the caller fails the source with this
+		// error instead of parsing a partial answer.
+		ce.Truncated, ce.MaxOutput, ce.Err = true, max, ErrOutputTruncated
+		return Result{Truncated: true}, ce
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		ce.ExitCode = ee.ExitCode()
 	}
 	return res, ce
 }

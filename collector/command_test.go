@@ -64,12 +64,27 @@ func TestRunnerCapsOutput(t *testing.T) {
 	dir := t.TempDir()
 	script := writeScript(t, dir, "chatty", "head -c 1000000 /dev/zero")
 	r := &Runner{Timeout: 5 * time.Second, MaxOutput: 1000}
+	start := time.Now()
 	res, err := r.Run(context.Background(), script)
-	if err != nil {
-		t.Fatal(err)
+	// The output past the cap is read and dropped (the child never blocks on a full
+	// pipe), and the run fails with a reason instead of handing on a cut answer.
+	var ce *CommandError
+	if !errors.As(err, &ce) || !ce.Truncated || !errors.Is(err, ErrOutputTruncated) {
+		t.Fatalf("want a truncation error, got %v", err)
 	}
-	if len(res.Stdout) != 1000 || !res.Truncated {
-		t.Fatalf("got %d bytes, truncated=%v; want 1000, true", len(res.Stdout), res.Truncated)
+	if !strings.Contains(err.Error(), "output truncated at 1000 bytes") || !strings.Contains(err.Error(), "--collector.command-max-output") {
+		t.Errorf("error does not say why: %v", err)
+	}
+	if len(res.Stdout) != 0 || !res.Truncated {
+		t.Fatalf("got %d bytes, truncated=%v; want none, true", len(res.Stdout), res.Truncated)
+	}
+	if time.Since(start) > 4*time.Second {
+		t.Errorf("the capped run waited for the timeout")
+	}
+	// Output at the cap exactly is whole.
+	script = writeScript(t, dir, "exact", "head -c 1000 /dev/zero")
+	if res, err := r.Run(context.Background(), script); err != nil || len(res.Stdout) != 1000 || res.Truncated {
+		t.Fatalf("output at the cap: %d bytes, truncated=%v, err=%v", len(res.Stdout), res.Truncated, err)
 	}
 }
 

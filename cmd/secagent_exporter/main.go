@@ -78,7 +78,7 @@ func addFlags(app *kingpin.Application) *options {
 	app.Flag("collector.timeout", "Deadline for each collector in a scrape; also capped by Prometheus' X-Prometheus-Scrape-Timeout-Seconds minus --collector.timeout-margin.").Default("8s").DurationVar(&o.collectorTimeout)
 	app.Flag("collector.timeout-margin", "Subtracted from Prometheus' scrape timeout header so the exporter answers before Prometheus gives up.").Default("500ms").DurationVar(&o.scrapeMargin)
 	app.Flag("collector.command-timeout", "Deadline for one agent CLI run (cmdagent, AmpCLI, ampcli); the process and its children are killed at it.").Default("5s").DurationVar(&o.commandTimeout)
-	app.Flag("collector.command-max-output", "Bytes of an agent CLI's output kept; the rest is discarded and the source reported as truncated.").Default("4194304").IntVar(&o.commandMaxOutput)
+	app.Flag("collector.command-max-output", "Bytes of an agent CLI's output accepted; a longer output is discarded whole and its source fails (secagent_source_success 0) with a truncation error.").Default("4194304").IntVar(&o.commandMaxOutput)
 	app.Flag("collector.timezone", "Time zone of the wall-clock times agents write in logs and CLI output (IANA name, or Local).").Default("Local").StringVar(&o.timezone)
 	app.Flag("path.rootfs", "Root of the monitored host's file system; every default agent path (files and CLIs) resolves under it.").Default("/").StringVar(&o.rootFS)
 	collector.LinuxOnlyFlag(runtime.GOOS, app.Flag("path.procfs", "procfs mount point.")).Default("/proc").StringVar(&o.procFS)
