@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/secagent-exporter/secagent_exporter/internal/redact"
 	"io"
 	"os"
 	"os/exec"
@@ -115,7 +116,9 @@ func (r *Runner) Run(ctx context.Context, path string, args ...string) (Result, 
 	if err == nil && !res.Truncated {
 		return res, nil
 	}
-	ce := &CommandError{Path: path, Err: err, Stderr: firstLine(stderr.buf.Bytes())}
+	// The stderr line reaches the exporter's log and diagnose through Error(): a CLI
+	// that echoes its proxy credentials must not leak them there.
+	ce := &CommandError{Path: path, Err: err, Stderr: redact.String(firstLine(stderr.buf.Bytes()))}
 	if ctx.Err() != nil {
 		ce.TimedOut = true
 		ce.Err = ctx.Err()

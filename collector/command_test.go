@@ -202,3 +202,21 @@ func TestCappedBufferReadFromMatchesWrite(t *testing.T) {
 		}
 	}
 }
+
+// A CLI that prints a credential on stderr before failing: the error, which reaches the
+// exporter's log and diagnose, carries the line without the secret.
+func TestRunnerRedactsStderrInErrors(t *testing.T) {
+	dir := t.TempDir()
+	script := writeScript(t, dir, "leaky", `echo "connect failed: http://svc:Hunter2Secret@proxy.corp:8080 password=Hunter2Secret" >&2; exit 3`)
+	r := &Runner{Timeout: 5 * time.Second}
+	_, err := r.Run(context.Background(), script)
+	if err == nil || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("want a failed run, got %v", err)
+	}
+	if strings.Contains(err.Error(), "Hunter2Secret") {
+		t.Errorf("secret in the error: %v", err)
+	}
+	if !strings.Contains(err.Error(), "connect failed") {
+		t.Errorf("the reason was lost: %v", err)
+	}
+}
