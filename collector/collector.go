@@ -132,6 +132,7 @@ type instance struct {
 type Set struct {
 	logger    *slog.Logger
 	instances []*instance
+	fold      *logFolder
 }
 
 // NewSet builds every enabled collector. A collector whose factory fails is an error:
@@ -147,7 +148,7 @@ func NewSet(env Env) (*Set, error) {
 	registryMu.Unlock()
 	sort.Slice(regs, func(i, j int) bool { return regs[i].name < regs[j].name })
 
-	s := &Set{logger: env.Logger}
+	s := &Set{logger: env.Logger, fold: newLogFolder(logFoldInterval)}
 	for _, r := range regs {
 		cenv := env
 		cenv.Logger = env.Logger.With("collector", r.name)
@@ -162,7 +163,7 @@ func NewSet(env Env) (*Set, error) {
 
 // NewSetFrom builds a set from explicit collectors, for tests.
 func NewSetFrom(logger *slog.Logger, collectors map[string]Collector) *Set {
-	s := &Set{logger: logger}
+	s := &Set{logger: logger, fold: newLogFolder(logFoldInterval)}
 	names := make([]string, 0, len(collectors))
 	for n := range collectors {
 		names = append(names, n)
@@ -268,15 +269,15 @@ func (s *Set) run(in *instance, timeout time.Duration, ch chan<- prometheus.Metr
 		err = result.failures
 	}
 	for _, d := range result.degraded {
-		logger.Warn("source degraded", "err", d)
+		s.fold.log(logger, slog.LevelWarn, in.name, "source degraded", d)
 	}
 	success := 1.0
 	if err != nil {
 		success = 0
 		if timedOut {
-			logger.Error("collector timed out", "timeout", timeout, "err", err)
+			s.fold.log(logger, slog.LevelError, in.name, "collector timed out", err, "timeout", timeout)
 		} else {
-			logger.Error("collector failed", "duration_seconds", duration, "err", err)
+			s.fold.log(logger, slog.LevelError, in.name, "collector failed", err, "duration_seconds", duration)
 		}
 	} else {
 		logger.Debug("collector succeeded", "duration_seconds", duration)

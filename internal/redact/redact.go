@@ -210,8 +210,13 @@ func (o Options) pass(s string) string {
 }
 
 // looksLikeKeyMaterial: upper and lower case letters and digits, as base64 of random
-// bytes has and words, paths and hex hashes do not.
+// bytes has and words, paths and hex hashes do not. A file path has them too (a temp
+// dir with digits, ProgramData/McAfee), but it has a '/' every few characters, where
+// random base64 has one in 64: more than one in 12 is a path.
 func looksLikeKeyMaterial(m string) bool {
+	if strings.Count(m, "/")*12 > len(m) {
+		return false
+	}
 	var up, low, dig bool
 	for _, r := range m {
 		switch {

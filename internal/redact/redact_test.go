@@ -46,6 +46,10 @@ func TestStringKeepsOrdinaryText(t *testing.T) {
 		"ServerUri=https://qagpublic.qg2.apps.qualys.com/CloudAgent/",
 		`<tetra><defversions>1,dv:85626</defversions></tetra>`,
 		"Faults: 1 Major",
+		// Long paths mix case and digits like base64 but are not key material.
+		"source mcafee_agent_log: /tmp/TestFaultInjection1234/001/C/ProgramData/McAfee/Agent/logs/masvc_web01.log: not a regular file",
+		`open C:/ProgramData/McAfee/Common Framework/DB/Agent_WEB01.log: permission denied`,
+		"/var/lib/secagent_exporter/State2026/Logtail/Mcafee/AgentLogs/Masvc01.json",
 	} {
 		if got := String(s); got != s {
 			t.Errorf("String(%q) = %q: ordinary text changed", s, got)
