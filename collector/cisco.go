@@ -437,13 +437,13 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 			s.Gauge(ciscoFaultSeverityDesc, float64(severity), id, f.Name)
 		}
 	}
-	unknown := 0
+	unknown, skipped := 0, 0
 	for _, f := range st.Faults {
 		if f.Known {
 			continue
 		}
 		if unknown++; unknown > maxUnknownFaults {
-			c.env.Logger.Warn("more undocumented connector faults than exported", "max", maxUnknownFaults, "fault_id", f.ID)
+			skipped++
 			continue
 		}
 		id := strconv.Itoa(f.ID)
@@ -451,6 +451,10 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 		if f.Severity >= cisco.SeverityNone {
 			s.Gauge(ciscoFaultSeverityDesc, float64(f.Severity), id, unknownFaultName)
 		}
+	}
+	if skipped > 0 {
+		// One line per scrape, however many lines ampcli printed.
+		c.env.Logger.Warn("more undocumented connector faults than exported", "max", maxUnknownFaults, "skipped", skipped)
 	}
 }
 

@@ -436,3 +436,23 @@ func TestCiscoSecretsNeverLeave(t *testing.T) {
 		check(t, metrics, log)
 	})
 }
+
+// ampcli listing thousands of undocumented faults: at most maxUnknownFaults series, and
+// one warning line for the rest, not one per fault.
+func TestCiscoLinuxManyUnknownFaultsOneWarning(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Status: Connected\nMode: Degraded\nFaults: many\nFault IDs: 18\n")
+	for i := 0; i < 5000; i++ {
+		b.WriteString("ID " + strconv.Itoa(1000+i) + " - Major: Something new.\n")
+	}
+	metrics, log := runCisco(t, linuxHost(t, b.String(), true), ciscoConfig{platform: ciscoPlatformLinux}, 0)
+	if n := strings.Count(metrics, "name=unknown 1"); n != maxUnknownFaults {
+		t.Errorf("%d unknown-fault series, want %d", n, maxUnknownFaults)
+	}
+	if n := strings.Count(log, "more undocumented connector faults than exported"); n != 1 {
+		t.Errorf("%d warning lines for the skipped faults, want 1", n)
+	}
+	if !strings.Contains(log, "skipped="+strconv.Itoa(5000-maxUnknownFaults)) {
+		t.Errorf("warning does not count the skipped faults:\n%.2000s", log)
+	}
+}
