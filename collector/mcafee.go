@@ -491,9 +491,10 @@ func serverHostLabel(server string) string {
 	return server
 }
 
-// boundedLabel keeps a per-host label value short and free of control characters.
+// boundedLabel keeps a per-host label value short (at most 128 bytes, cut on a UTF-8
+// boundary) and free of control characters.
 func boundedLabel(v string) string {
-	const maxLen = 253
+	const maxLen = 128
 	if len(v) > maxLen {
 		v = strings.ToValidUTF8(v[:maxLen], "")
 	}
