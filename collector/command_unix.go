@@ -23,5 +23,3 @@ func prepareCommand(cmd *exec.Cmd) {
 func defaultEnv() []string {
 	return []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C"}
 }
-
-func runCommand(cmd *exec.Cmd) error { return cmd.Run() }
