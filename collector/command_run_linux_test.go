@@ -2,11 +2,8 @@ package collector
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -25,21 +22,5 @@ func TestRunnerKillsLeftoverChildHoldingThePipe(t *testing.T) {
 	if strings.TrimSpace(string(res.Stdout)) != "status: ok" {
 		t.Errorf("output %q", res.Stdout)
 	}
-	raw, err := os.ReadFile(pidFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
-	deadline := time.Now().Add(5 * time.Second)
-	for syscall.Kill(pid, 0) == nil {
-		// A killed child of the exited script is reparented and reaped by init; until
-		// then it is a zombie, which /proc shows as state Z.
-		if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && strings.Contains(string(st), ") Z ") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("child %d still alive after the CLI exited", pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitProcessGone(t, pidFile, "daemon child, after the CLI exited")
 }

@@ -43,18 +43,28 @@ func TestRunnerKillsHungCommandAndItsChildren(t *testing.T) {
 	if !strings.Contains(string(res.Stdout), "started") {
 		t.Errorf("output before the kill was lost: %q", res.Stdout)
 	}
+	waitProcessGone(t, pidFile, "grandchild, after the timeout")
+}
+
+// waitProcessGone waits up to 5 s for the process whose pid the script wrote to pidFile
+// to be gone: no such process, or a zombie waiting for init to reap it.
+func waitProcessGone(t *testing.T, pidFile, what string) {
+	t.Helper()
 	raw, err := os.ReadFile(pidFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for {
 		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-			break
+			return
+		}
+		if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && strings.Contains(string(st), ") Z ") {
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("grandchild %d still alive after the timeout", pid)
+			t.Fatalf("%s: process %d still alive", what, pid)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
