@@ -3,6 +3,8 @@ package cisco
 import (
 	"sort"
 	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/textutil"
 )
 
 // NewestVersionDir picks the connector's version directory among the entries of the
@@ -69,7 +71,7 @@ func CompareVersions(a, b string) int {
 
 // compareNumeric compares digit strings of any length without overflow.
 func compareNumeric(a, b string) int {
-	if !allDigits(a) || !allDigits(b) {
+	if !textutil.AllDigits(a) || !textutil.AllDigits(b) {
 		return strings.Compare(a, b)
 	}
 	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
@@ -80,16 +82,4 @@ func compareNumeric(a, b string) int {
 		return 1
 	}
 	return strings.Compare(a, b)
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

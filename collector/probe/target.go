@@ -16,6 +16,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/textutil"
 )
 
 // Target is one back-end endpoint of one agent.
@@ -79,7 +81,7 @@ func SplitName(name string) (host string, port int, err error) {
 	if ip := net.ParseIP(h); ip != nil {
 		return h, n, nil
 	}
-	if !validHostName(h) {
+	if !textutil.ValidHostName(h) {
 		return "", 0, fmt.Errorf("%q: bad host: %w", name, ErrBadName)
 	}
 	return h, n, nil
@@ -92,17 +94,4 @@ func JoinName(host string, port int) string {
 		host = strings.ToLower(strings.TrimSuffix(host, "."))
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port))
-}
-
-func validHostName(h string) bool {
-	if h == "" || len(h) > 254 || h[0] == '.' || h[0] == '-' || strings.Contains(h, "..") || h == "." {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,8 @@ package qualys
 import (
 	"strconv"
 	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/textutil"
 )
 
 // endpoint is a URL reduced to what may be exported: no user info, path or query.
@@ -72,7 +74,7 @@ func parseEndpoint(raw string) (endpoint, bool) {
 		if i := strings.LastIndexByte(rest, ':'); i >= 0 {
 			e.host, e.port = rest[:i], rest[i+1:]
 		}
-		if !validHostName(e.host) {
+		if !textutil.ValidHostName(e.host) {
 			return endpoint{}, false
 		}
 	}
@@ -92,21 +94,6 @@ func validScheme(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// validHostName accepts DNS names and IPv4 literals; anything else in that position
-// (spaces, quotes, shell syntax) means the value was not a URL.
-func validHostName(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
 			return false
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/textutil"
 )
 
 // Log locations on Linux: the Poco FileChannel path from qagent-log.conf and the FHS
@@ -111,7 +113,7 @@ func ParseLogLine(line string, loc *time.Location) (LogLine, bool) {
 		return LogLine{}, false
 	}
 	end = strings.IndexByte(rest, ']')
-	if end < 2 || !allDigits(rest[1:end]) {
+	if end < 2 || !textutil.AllDigits(rest[1:end]) {
 		return LogLine{}, false
 	}
 	pid, err := strconv.ParseInt(rest[1:end], 10, 32)
@@ -132,7 +134,7 @@ func ParseLogLine(line string, loc *time.Location) (LogLine, bool) {
 	l.Severity = NormalizeSeverity(l.Level)
 	rest = rest[end+2:]
 	if len(rest) > 2 && rest[0] == '[' {
-		if end = strings.IndexByte(rest, ']'); end >= 2 && allDigits(rest[1:end]) && strings.HasPrefix(rest[end+1:], ":") {
+		if end = strings.IndexByte(rest, ']'); end >= 2 && textutil.AllDigits(rest[1:end]) && strings.HasPrefix(rest[end+1:], ":") {
 			l.Thread = rest[1:end]
 			rest = rest[end+2:]
 		}
@@ -182,7 +184,7 @@ func IsRecordStart(line string) bool {
 	if rest[1] == '[' {
 		return true
 	}
-	return len(rest) >= 8 && (rest[1] == '+' || rest[1] == '-') && allDigits(rest[2:6]) && rest[6] == ' ' && rest[7] == '['
+	return len(rest) >= 8 && (rest[1] == '+' || rest[1] == '-') && textutil.AllDigits(rest[2:6]) && rest[6] == ' ' && rest[7] == '['
 }
 
 // NormalizeSeverity maps a priority word to the Severities closed set. Poco writes the
@@ -229,18 +231,6 @@ func daysIn(m time.Month, year int) int {
 }
 
 func digits2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
 
 // isWord is the regexp class \w+ (ASCII letters, digits, underscore).
 func isWord(s string) bool {
