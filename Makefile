@@ -25,7 +25,7 @@ MSI_VERSION = $(shell echo $(VERSION) | sed 's/[-+].*//')
 include Makefile.alerts
 
 .PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean \
-        package package-linux package-msi package-test package-tools
+        package package-linux package-msi package-test package-tools runbooks
 
 all: build
 
@@ -61,8 +61,14 @@ vet:
 	$(GO) vet ./...
 	GOOS=windows $(GO) vet ./...
 
-# Rewrite the end-to-end golden files after reviewing the change they show.
-golden:
+# Rewrite docs/runbooks.md and docs/runbooks.ja.md from internal/knowledge/knowledge.yaml
+# (a test of internal/knowledge fails when the committed pages differ).
+runbooks:
+	$(GO) generate ./internal/knowledge
+
+# Rewrite the end-to-end golden files (and the generated runbooks) after reviewing the
+# change they show.
+golden: runbooks
 	$(GO) test -count=1 ./cmd/secagent_exporter -run TestEndToEndGolden -update
 
 # Serve a bundled fixture host so a newcomer without any agent sees realistic metrics.
