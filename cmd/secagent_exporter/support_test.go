@@ -42,13 +42,13 @@ func TestDiagnoseExplainsAndExitsNonZero(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
-	for _, want := range []string{"[WARNING]", "fault 18", "McAfee Agent: no successful communication", "runbooks.md#ciscoconnectorfaultactive"} {
+	for _, want := range []string{"[WARNING]", "fault 18", "McAfee Agent: no successful communication", "runbooks.md#ciscoconnectoreventmonitoringoverloaded", "sources: sources.md S5"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("diagnose output lacks %q:\n%s", want, out)
 		}
 	}
 	ja, _ := runExporterCommand(t, append([]string{"diagnose", "--lang=ja"}, hostArgs(t, filepath.Join(fixtures, "hosts", "demo"))...)...)
-	if !strings.Contains(ja, "件の問題が見つかりました") {
+	if !strings.Contains(ja, "件の問題が見つかりました") || !strings.Contains(ja, "runbooks.ja.md#ciscoconnectoreventmonitoringoverloaded") {
 		t.Errorf("Japanese report:\n%s", ja)
 	}
 

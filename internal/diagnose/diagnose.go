@@ -1,6 +1,9 @@
 // Package diagnose turns one collection of the exporter's metrics into a list of problems,
-// each with the vendor's remedy (from the public KBs of docs/sources.md and docs/runbooks.md), in English or
-// Japanese. It is what `secagent_exporter diagnose` prints on a troubled host.
+// each with the vendor's remedy, in English or Japanese. It is what `secagent_exporter
+// diagnose` prints on a troubled host. A problem that an alert also reports names that
+// alert's runbook and prints the remedy and the citations (vendor KB ids, docs/sources.md
+// rows) of its row in internal/knowledge, the table docs/runbooks.md and docs/runbooks.ja.md
+// are generated from.
 //
 // It reads only the metrics, never the agents directly, so what it says is exactly what
 // Prometheus would see and alert on.
@@ -14,6 +17,8 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/knowledge"
 )
 
 // Severity orders findings; anything at Warning or above makes diagnose exit non-zero.
@@ -50,10 +55,15 @@ func (t Text) In(lang string) string {
 // Finding is one problem found on the host.
 type Finding struct {
 	Severity Severity
-	// Runbook is the docs/runbooks.md section (the alert of the same name).
+	// Runbook is the alert whose runbook section explains the finding (docs/runbooks.md and
+	// docs/runbooks.ja.md, anchor = the alert name in lower case); empty when no alert does.
 	Runbook string
 	Problem Text
-	Remedy  Text
+	// Remedy is the remedy of the Runbook's knowledge row, or the finding's own text when it
+	// has no runbook.
+	Remedy Text
+	// References are the row's vendor KB ids and docs/sources.md rows.
+	References []string
 }
 
 // Thresholds are the staleness limits, the same defaults as the alert rules.
@@ -155,7 +165,17 @@ func Failing(findings []Finding) bool {
 	return false
 }
 
-// Render prints the findings for a person at the console.
+// RunbookURL is the runbook page of lang next to the English page runbookBase (a path or
+// URL ending in docs/runbooks.md): docs/runbooks.ja.md for Japanese.
+func RunbookURL(runbookBase, lang string) string {
+	if dir, ok := strings.CutSuffix(runbookBase, knowledge.RunbookFile("en")); ok {
+		return dir + knowledge.RunbookFile(lang)
+	}
+	return runbookBase
+}
+
+// Render prints the findings for a person at the console. runbookBase is the English runbook
+// page; Japanese output links the Japanese page with the same anchors.
 func Render(w io.Writer, findings []Finding, lang, runbookBase string) {
 	ja := lang == "ja"
 	if len(findings) == 0 {
@@ -178,7 +198,10 @@ func Render(w io.Writer, findings []Finding, lang, runbookBase string) {
 			}
 		}
 		if f.Runbook != "" {
-			fmt.Fprintf(w, "    %s %s#%s\n", pick(ja, "runbook:", "ランブック:"), runbookBase, strings.ToLower(f.Runbook))
+			fmt.Fprintf(w, "    %s %s#%s\n", pick(ja, "runbook:", "ランブック:"), RunbookURL(runbookBase, lang), strings.ToLower(f.Runbook))
+		}
+		if len(f.References) > 0 {
+			fmt.Fprintf(w, "    %s %s\n", pick(ja, "sources:", "参照:"), strings.Join(f.References, ", "))
 		}
 		fmt.Fprintln(w)
 	}

@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,8 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/knowledge"
 )
 
 var placeholders = strings.NewReplacer(" <duration>", " 0", "{<build labels>}", "")
@@ -61,13 +64,13 @@ func TestEvaluateOnFixtureHosts(t *testing.T) {
 		scenario string
 		want     []string // runbook sections of Warning+ findings, sorted
 	}{
-		{"demo", []string{"CiscoConnectorFaultActive", "McAfeeAgentASCIStale"}},
+		{"demo", []string{"CiscoConnectorEventMonitoringOverloaded", "McAfeeAgentASCIStale"}},
 		{"mcafee-healthy", nil},
 		{"mcafee-sequence-rejected", []string{"McAfeeAgentSequenceRejected"}},
 		{"cisco-win-healthy", nil},
-		{"cisco-win-stale-proxy-auth", []string{"CiscoConnectorDisconnected", "CiscoTetraDefinitionsStale"}},
-		{"cisco-linux-fault18", []string{"CiscoConnectorFaultActive"}},
-		{"cisco-linux-selinux-bpf-missing", []string{"CiscoConnectorFaultActive"}},
+		{"cisco-win-stale-proxy-auth", []string{"CiscoConnectorDisconnected", "CiscoTetraDefinitionsStale", "CiscoTetraUpdateProxyError"}},
+		{"cisco-linux-fault18", []string{"CiscoConnectorEventMonitoringOverloaded"}},
+		{"cisco-linux-selinux-bpf-missing", []string{"CiscoConnectorSELinuxPolicyMissing"}},
 		{"qualys-healthy", nil},
 		{"qualys-fim-audit-conflict", []string{"QualysFIMAuditConflict"}},
 		{"qualys-proxy-unreachable", []string{"QualysPlatformUnreachable"}},
@@ -97,15 +100,20 @@ func TestRemediesNameTheVendorFix(t *testing.T) {
 	findings := Evaluate(fams, now, DefaultThresholds)
 	Render(&en, findings, "en", "docs/runbooks.md")
 	Render(&ja, findings, "ja", "docs/runbooks.md")
-	for _, want := range []string{"proxy", "sfc.exe -forceupdate", "4294965196", "docs/runbooks.md#ciscotetradefinitionsstale"} {
+	for _, want := range []string{"proxy requires authentication", "sfc.exe -forceupdate", "4294965196", "Proxy tab",
+		"docs/runbooks.md#ciscotetradefinitionsstale", "docs/runbooks.md#ciscotetraupdateproxyerror", "sources: sources.md S3"} {
 		if !strings.Contains(en.String(), want) {
 			t.Errorf("English output lacks %q:\n%s", want, en.String())
 		}
 	}
-	for _, want := range []string{"プロキシが認証を要求", "sfc.exe -forceupdate", "警告"} {
+	for _, want := range []string{"プロキシが認証を要求", "sfc.exe -forceupdate", "警告",
+		"docs/runbooks.ja.md#ciscotetraupdateproxyerror", "参照: sources.md S3"} {
 		if !strings.Contains(ja.String(), want) {
 			t.Errorf("Japanese output lacks %q:\n%s", want, ja.String())
 		}
+	}
+	if strings.Contains(ja.String(), "docs/runbooks.md#") {
+		t.Errorf("Japanese output links the English runbook:\n%s", ja.String())
 	}
 }
 
@@ -118,17 +126,30 @@ func TestKeyUpdatePendingSaysRunTheWakeUpTwice(t *testing.T) {
 	}
 	findings := Evaluate(fams, time.Now(), DefaultThresholds)
 	var b bytes.Buffer
-	Render(&b, findings, "ja", "docs/runbooks.md")
-	if !strings.Contains(b.String(), "もう一度実行") || !strings.Contains(b.String(), "2048bit") {
-		t.Fatalf("sources.md S1 remedy missing:\n%s", b.String())
+	Render(&b, findings, "ja", "https://example.org/docs/runbooks.md")
+	for _, want := range []string{"2 回実行", "2048bit", "cmdagent /c", "https://example.org/docs/runbooks.ja.md#mcafeeagentkeyupdatepending", "参照: KB74194, sources.md S1"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("sources.md S1 remedy lacks %q:\n%s", want, b.String())
+		}
 	}
 }
 
-func TestEveryDocumentedFaultHasARemedy(t *testing.T) {
+// An active fault is explained by the alert dedicated to its id, as in alerts/rules, and
+// an id without one by CiscoConnectorFaultActive.
+func TestFaultsUseTheirDedicatedRunbook(t *testing.T) {
 	for _, id := range []int{5, 6, 7, 8, 9, 11, 16, 18, 19} {
-		if r, ok := faultRemedies[id]; !ok || r.EN == "" || r.JA == "" {
-			t.Errorf("fault %d has no remedy in both languages", id)
+		row, ok := knowledge.Default.ByFault(id)
+		if !ok {
+			t.Errorf("fault %d has no row in internal/knowledge", id)
+			continue
 		}
+		f := faultFinding(fmt.Sprint(id), "x")
+		if f.Runbook != row.Alert || f.Remedy.EN == "" || f.Remedy.JA == "" {
+			t.Errorf("fault %d: runbook %q, remedy %q / %q; want row %s", id, f.Runbook, f.Remedy.EN, f.Remedy.JA, row.Alert)
+		}
+	}
+	if f := faultFinding("42", "New fault"); f.Runbook != "CiscoConnectorFaultActive" || !strings.Contains(f.Problem.EN, "New fault") {
+		t.Errorf("unknown fault: %+v", f)
 	}
 }
 
@@ -142,38 +163,94 @@ func gauge(name string, v float64, labels ...string) *dto.MetricFamily {
 	return &dto.MetricFamily{Name: &name, Type: &typ, Metric: []*dto.Metric{m}}
 }
 
-// Every runbook diagnose points at is a section of docs/runbooks.md.
-func TestRunbookSectionsExist(t *testing.T) {
+// allFindings evaluates every fixture host and a few hand-made hosts that reach the checks
+// no fixture reaches.
+func allFindings(t *testing.T) []Finding {
+	var out []Finding
+	for _, sc := range []string{"demo", "mcafee-sequence-rejected", "cisco-win-stale-proxy-auth", "cisco-linux-fault18",
+		"cisco-linux-selinux-bpf-missing", "qualys-fim-audit-conflict", "qualys-proxy-unreachable", "linux-broken-procfs",
+		"epo-server-sequence-errors"} {
+		fams, now := goldenFamilies(t, sc)
+		out = append(out, Evaluate(fams, now, DefaultThresholds)...)
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	hosts := [][]*dto.MetricFamily{
+		{gauge("secagent_agent_installed", 1, "agent", "mcafee_agent"), gauge("epo_agent_key_update_pending", 1),
+			gauge("epo_last_asci_success", 0), gauge("epo_agent_managed", 1), gauge("epo_last_asci_success_timestamp_seconds", 1)},
+		{gauge("secagent_agent_installed", 1, "agent", "cisco_secure_endpoint"), gauge("connector_running", 0),
+			gauge("connector_isolated", 1), gauge("selinux_enforcing", 1), gauge("selinux_bpf_module_loaded", 0),
+			gauge("kernel_btf_available", 0), gauge("kernel_headers_installed", 0), gauge("connector_scan_user_present", 0)},
+		{gauge("secagent_agent_installed", 1, "agent", "cisco_secure_endpoint"), gauge("connector_running", 1), gauge("connector_connected", 0)},
+		{gauge("secagent_agent_installed", 1, "agent", "qualys_cloud_agent"), gauge("qualys_agent_running", 0)},
+		{gauge("secagent_probe_success", 0, "agent", "mcafee_agent", "target", "epo:443"),
+			gauge("secagent_probe_tls_cert_not_after_timestamp_seconds", float64(now.Add(time.Hour).Unix()), "agent", "qualys_cloud_agent", "target", "qagpublic:443")},
+	}
+	for _, h := range hosts {
+		out = append(out, Evaluate(h, now, DefaultThresholds)...)
+	}
+	return out
+}
+
+// A finding that names a runbook prints exactly the remedy and citations of that alert's
+// row in internal/knowledge, in both languages.
+func TestRemedyIsTheTableRow(t *testing.T) {
+	seen := map[string]bool{}
+	for _, f := range allFindings(t) {
+		if f.Runbook == "" {
+			continue
+		}
+		row, ok := knowledge.Lookup(f.Runbook)
+		if !ok {
+			t.Errorf("finding names runbook %s, which has no row", f.Runbook)
+			continue
+		}
+		seen[f.Runbook] = true
+		if f.Remedy.EN != row.RemedyText("en") || f.Remedy.JA != row.RemedyText("ja") {
+			t.Errorf("%s: remedy %q / %q is not the row's %q / %q", f.Runbook, f.Remedy.EN, f.Remedy.JA, row.RemedyText("en"), row.RemedyText("ja"))
+		}
+		if strings.Join(f.References, ",") != strings.Join(row.References(), ",") {
+			t.Errorf("%s: references %v, row %v", f.Runbook, f.References, row.References())
+		}
+	}
+	// Every runbook a check can name was reached above.
 	src, err := os.ReadFile("checks.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	book, err := os.ReadFile(filepath.Join("..", "..", "docs", "runbooks.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	names := regexp.MustCompile(`Runbook: "([A-Za-z]+)"`).FindAllStringSubmatch(string(src), -1)
-	if len(names) < 10 {
-		t.Fatalf("found only %d runbook references", len(names))
+	names := regexp.MustCompile(`runbook\((?:Warning|Critical|Info|sev), "([A-Za-z]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(names) < 15 {
+		t.Fatalf("found only %d runbook references in checks.go", len(names))
 	}
 	for _, m := range names {
-		if !strings.Contains(string(book), "\n### "+m[1]+"\n") {
-			t.Errorf("docs/runbooks.md has no section %q", m[1])
+		if _, ok := knowledge.Lookup(m[1]); !ok {
+			t.Errorf("checks.go names runbook %s, which has no row in internal/knowledge", m[1])
+		}
+		if !seen[m[1]] {
+			t.Errorf("no test host reaches the %s finding", m[1])
 		}
 	}
 }
 
-func TestQualysPlatformRemedyFollowsTheOS(t *testing.T) {
-	win, linux := qualysPlatformRemedy("windows"), qualysPlatformRemedy("linux")
-	for _, r := range []Text{win} {
-		if strings.Contains(r.EN+r.JA, "/etc/") {
-			t.Errorf("Windows advice cites a Linux path: %q", r.EN)
-		}
-		if !strings.Contains(r.EN, "QualysProxy.exe") || !strings.Contains(r.JA, "QualysProxy.exe") {
-			t.Errorf("Windows advice does not name QualysProxy.exe: %q / %q", r.EN, r.JA)
-		}
+// Only findings without a runbook carry their own remedy text: a Finding literal that sets
+// Runbook would bypass the table.
+func TestNoInlineRemedyNextToARunbook(t *testing.T) {
+	src, err := os.ReadFile("checks.go")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(linux.EN, "/etc/sysconfig") {
-		t.Errorf("Linux advice lost the environment file: %q", linux.EN)
+	if regexp.MustCompile(`Finding\{[^}]*Runbook: "`).Match(src) {
+		t.Error("checks.go builds a Finding with a Runbook by hand; use runbook() so the remedy comes from internal/knowledge")
+	}
+}
+
+func TestQualysPlatformRemedyNamesBothPlatforms(t *testing.T) {
+	row, _ := knowledge.Lookup("QualysPlatformUnreachable")
+	for _, lang := range knowledge.Languages {
+		r := row.RemedyText(lang)
+		for _, want := range []string{"QualysProxy.exe", "/etc/sysconfig/qualys-cloud-agent", "qualys_https_proxy"} {
+			if !strings.Contains(r, want) {
+				t.Errorf("%s remedy lacks %s: %q", lang, want, r)
+			}
+		}
 	}
 }

@@ -152,3 +152,18 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// A wrapped English line must not start a Markdown block of its own (a quote, a list, a
+// heading) inside its bullet.
+func TestContinuationLinesStayInTheirBullet(t *testing.T) {
+	block := regexp.MustCompile(`^([>*+#-]|[0-9]+[.)])( |$)`)
+	for _, a := range Default.Alerts {
+		for i, f := range a.Fields() {
+			for _, l := range strings.Split(f.EN, "\n")[1:] {
+				if block.MatchString(l) {
+					t.Errorf("%s field %d: line %q starts a Markdown block", a.Alert, i+1, l)
+				}
+			}
+		}
+	}
+}
