@@ -50,6 +50,9 @@ type Section struct {
 type Alert struct {
 	Alert   string `yaml:"alert"`
 	Section string `yaml:"section"`
+	// Group is the rule group of alerts/rules that defines the alert, Vendor its vendor label.
+	Group  string `yaml:"group"`
+	Vendor string `yaml:"vendor"`
 	// Anchor is the alert name in lower case: docs/runbooks.md#<anchor>, and the same anchor
 	// in docs/runbooks.ja.md.
 	Anchor string `yaml:"anchor"`
@@ -176,6 +179,9 @@ func (t *Table) check() error {
 		}
 		if !sections[a.Section] {
 			return fmt.Errorf("alert %s: unknown section %q", a.Alert, a.Section)
+		}
+		if a.Group == "" || a.Vendor == "" {
+			return fmt.Errorf("alert %s: no rule group or vendor", a.Alert)
 		}
 		if a.Fault < 0 {
 			return fmt.Errorf("alert %s: fault %d", a.Alert, a.Fault)

@@ -98,8 +98,9 @@ func TestParseRefusesBadTables(t *testing.T) {
 		"unknown key":     strings.Replace(good, "    section: exporter\n", "    section: exporter\n    colour: red\n", 1),
 		"wrong anchor":    strings.Replace(good, "anchor: secagentexporterdown", "anchor: exporterdown", 1),
 		"unknown section": strings.Replace(good, "    section: probe\n", "    section: probes\n", 1),
-		"duplicate alert": strings.Replace(good, "alert: SecagentExporterTargetsMissing\n    section: exporter\n    anchor: secagentexportertargetsmissing",
-			"alert: SecagentExporterDown\n    section: exporter\n    anchor: secagentexporterdown", 1),
+		"duplicate alert": strings.NewReplacer("alert: SecagentExporterTargetsMissing\n", "alert: SecagentExporterDown\n",
+			"anchor: secagentexportertargetsmissing\n", "anchor: secagentexporterdown\n").Replace(good),
+		"no vendor": strings.Replace(good, "    vendor: probe\n", "", 1),
 		"missing japanese": regexp.MustCompile(`(?s)(alert: SecagentProbeStale.*?meaning:\n      en: [^\n]*\n(?:        [^\n]*\n)*      ja: )\|-\n        [^\n]*`).
 			ReplaceAllString(good, "${1}\"\""),
 		"bad KB id":    strings.Replace(good, "kb: [KB74194]", "kb: [74194]", 1),

@@ -61,13 +61,14 @@ type ruleFile struct {
 		Name  string `yaml:"name"`
 		Rules []struct {
 			Alert       string            `yaml:"alert"`
+			Labels      map[string]string `yaml:"labels"`
 			Annotations map[string]string `yaml:"annotations"`
 		} `yaml:"rules"`
 	} `yaml:"groups"`
 }
 
-// The table and alerts/rules name the same alerts, and every rule's runbook_url points at
-// its row's anchor.
+// The table and alerts/rules name the same alerts, every rule is in its row's group with its
+// row's vendor label, and every rule's runbook_url points at its row's anchor.
 func TestEveryAlertHasARow(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("..", "..", "alerts", "rules", "*.yml"))
 	if err != nil || len(paths) == 0 {
@@ -93,6 +94,10 @@ func TestEveryAlertHasARow(t *testing.T) {
 				if !ok {
 					t.Errorf("%s: alert %s has no row in internal/knowledge/knowledge.yaml", filepath.Base(p), r.Alert)
 					continue
+				}
+				if g.Name != row.Group || r.Labels["vendor"] != row.Vendor {
+					t.Errorf("%s: %s is in group %s with vendor %s; its row says group %s, vendor %s",
+						filepath.Base(p), r.Alert, g.Name, r.Labels["vendor"], row.Group, row.Vendor)
 				}
 				if got, want := r.Annotations["runbook_url"], runbookURL+row.Anchor; got != want {
 					t.Errorf("%s: %s runbook_url %q, want %q", filepath.Base(p), r.Alert, got, want)
