@@ -119,6 +119,8 @@ type qualysCollector struct {
 	tailer   *logtail.Tailer
 	parse    func(string, *time.Location) (qualys.LogLine, bool)
 	store    *logtail.Store
+	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
+	classifier *logtail.Classifier
 	// syslogTailer reads the agent's records from the host's syslog files once the conf
 	// says LogDestType=syslog; nil until then.
 	syslogTailer *logtail.Tailer
@@ -130,7 +132,13 @@ type qualysCollector struct {
 }
 
 func newQualysCollector(env Env) (Collector, error) {
-	return newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), qualys.NewServiceQuerier()), nil
+	classifier, err := loadClassifier("qualys", *qualysMessagesFileFlag)
+	if err != nil {
+		return nil, err
+	}
+	c := newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), qualys.NewServiceQuerier())
+	c.classifier = classifier
+	return c, nil
 }
 
 // newQualysCollectorFor builds the collector for goos; tests pass "windows" with fake
@@ -143,6 +151,8 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		services: services,
 		events:   map[string]uint64{},
 		winhttp:  map[string]uint64{},
+		// Tests build the collector here; newQualysCollector adds the site's rows.
+		classifier: qualysClassifier,
 	}
 	src := logtail.Source{Name: qualysLogSource}
 	switch {
@@ -439,7 +449,7 @@ func (c *qualysCollector) handleLine(l qualys.LogLine) {
 			c.winhttp[qualys.WinHTTPReason(code)]++
 		}
 	}
-	m, ok := qualysClassifier.Classify(l.Message)
+	m, ok := c.classifier.Classify(l.Message)
 	if !ok {
 		c.lines.Unclassified++
 		return
