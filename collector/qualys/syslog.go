@@ -162,3 +162,16 @@ func cutPocoPrefix(s string) (pid int, level, msg string, ok bool) {
 	}
 	return int(n), s[:end], s[end+2:], true
 }
+
+// IsSyslogRecordStart reports whether line begins with a syslog file timestamp (either
+// format ParseSyslogLine reads), whoever wrote it.
+func IsSyslogRecordStart(line string) bool {
+	if len(line) >= 16 && line[3] == ' ' && line[6] == ' ' && months[line[:3]] != 0 &&
+		line[9] == ':' && line[12] == ':' && line[15] == ' ' {
+		return true
+	}
+	if len(line) > 20 && line[4] == '-' && line[7] == '-' && line[10] == 'T' && allDigits(line[:4]) {
+		return true
+	}
+	return false
+}
