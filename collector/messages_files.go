@@ -57,8 +57,12 @@ func mcafeeEventOutcome(event string) string {
 	return ""
 }
 
-// loadClassifier builds a collector's classifier from its built-in table and the site
-// messages-file (path "" for none).
+// LoadClassifier builds a collector's classifier (mcafee, epo_server, qualys) from its
+// built-in table and the site messages-file (path "" for none).
+func LoadClassifier(collector, path string) (*logtail.Classifier, error) {
+	return loadClassifier(collector, path)
+}
+
 func loadClassifier(collector, path string) (*logtail.Classifier, error) {
 	t, _ := MessageTable(collector)
 	rules, err := msgfile.Load(path, t)

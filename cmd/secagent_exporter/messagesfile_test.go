@@ -40,3 +40,34 @@ func TestMessagesFileConfigCheck(t *testing.T) {
 		t.Errorf("good messages-file rejected: %v\n%s", err, out)
 	}
 }
+
+// The support bundle carries the unclassified shapes classify would print, and counts the
+// site's messages-file rows as classified.
+func TestSupportBundleUnclassifiedShapes(t *testing.T) {
+	fixtures := fixturesDir(t)
+	root := filepath.Join(fixtures, "hosts", "mcafee-german-log")
+	run := func(extra ...string) string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "bundle.tar.gz")
+		args := append([]string{"support-bundle", "--output=" + out, "--collector.disable-defaults", "--collector.mcafee"}, hostArgs(t, root)...)
+		msg, code := runExporterCommand(t, append(args, extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d:\n%s", code, msg)
+		}
+		return readArchive(t, out)["logs/unclassified-shapes.txt"]
+	}
+	const shape = "Agent-Server-Kommunikation fehlgeschlagen: Server nicht erreichbar"
+	plain := run()
+	for _, want := range []string{"mcafee_agent: ", "  1  " + shape, "Property collection session initiated for PropsVersion with session id <n>."} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("shapes lack %q:\n%s", want, plain)
+		}
+	}
+	if strings.Contains(plain, "5696") {
+		t.Errorf("a number survived the masking:\n%s", plain)
+	}
+	site := run("--collector.mcafee.messages-file=" + filepath.Join(fixtures, "messages", "mcafee-de.yml"))
+	if strings.Contains(site, shape) || !strings.Contains(site, "Eigenschaften werden erfasst") {
+		t.Errorf("the site rows were not applied:\n%s", site)
+	}
+}
