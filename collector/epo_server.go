@@ -59,6 +59,8 @@ type epoServerConfig struct {
 	globs  []string // host paths
 	window time.Duration
 	top    int
+	// classifier is ServerMessages with the site's rows; nil for the built-in table.
+	classifier *logtail.Classifier
 }
 
 type epoServerCollector struct {
@@ -67,13 +69,20 @@ type epoServerCollector struct {
 	tailer *logtail.Tailer
 	errors *mcafee.SequenceErrorWindow
 	counts LogLineCounts
+	// classifier is ServerMessages with the site's rows.
+	classifier *logtail.Classifier
 }
 
 func newEPOServerCollector(env Env) (Collector, error) {
+	classifier, err := loadClassifier("epo_server", *epoServerMessagesFileFlag)
+	if err != nil {
+		return nil, err
+	}
 	return newEPOServerCollectorWith(env, epoServerConfig{
-		globs:  *epoServerLogFlag,
-		window: *epoServerWindowFlag,
-		top:    *epoServerTopFlag,
+		globs:      *epoServerLogFlag,
+		window:     *epoServerWindowFlag,
+		top:        *epoServerTopFlag,
+		classifier: classifier,
 	})
 }
 
@@ -107,7 +116,11 @@ func newEPOServerCollectorWith(env Env, cfg epoServerConfig) (*epoServerCollecto
 			w.Agents = map[string]*mcafee.AgentSequenceErrors{}
 		}
 	}
-	return &epoServerCollector{env: env, cfg: cfg, tailer: t, errors: w}, nil
+	classifier := cfg.classifier
+	if classifier == nil {
+		classifier = logtail.MustClassifier(mcafee.ServerMessages)
+	}
+	return &epoServerCollector{env: env, cfg: cfg, tailer: t, errors: w, classifier: classifier}, nil
 }
 
 func (c *epoServerCollector) Update(ctx context.Context, s *Scrape) error {
@@ -116,7 +129,7 @@ func (c *epoServerCollector) Update(ctx context.Context, s *Scrape) error {
 		loc = time.Local
 	}
 	err := c.tailer.Poll(ctx, func(r logtail.Record) {
-		line, ok := mcafee.ParseServerLine(r.Text, loc)
+		line, ok := mcafee.ParseServerLineWith(c.classifier, r.Text, loc)
 		if !ok || line.Event == "" {
 			c.counts.Unclassified++
 			return

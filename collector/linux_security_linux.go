@@ -106,12 +106,17 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 
 // selinuxModuleInstalled looks the module up in the active policy store of the policy
 // type named in /etc/selinux/config, as semodule would, without running it (it needs
-// root and is slow). Two store layouts exist:
-//   - policycoreutils >= 2.4 (RHEL 7+): /var/lib/selinux/<type>/active/modules/<priority>/<name>/,
-//     disabled modules marked by /var/lib/selinux/<type>/active/modules/disabled/<name>;
+// root and is slow). Three store layouts exist (sources.md S16):
+//   - RHEL 8+, Fedora 23+, Debian: <store-root>/<type>/active/modules/<priority>/<name>/
+//     with store-root /var/lib/selinux;
+//   - RHEL/CentOS 7: the same priority layout with store-root /etc/selinux, i.e.
+//     /etc/selinux/<type>/active/modules/<priority>/<name>/ (RHEL 7 SELinux guide 4.12);
 //   - older (RHEL 6): /etc/selinux/<type>/modules/active/modules/<name>.pp, disabled as <name>.pp.disabled.
 //
-// A host without /etc/selinux/config has no store: the module is reported absent.
+// In the priority layouts a disabled module is marked by active/modules/disabled/<name>.
+// store-root in /etc/selinux/semanage.conf moves the store: when it is set, only that
+// root is read. A host without /etc/selinux/config has no store: the module is reported
+// absent.
 func selinuxModuleInstalled(p Paths, module string) (bool, error) {
 	policyType, err := selinuxPolicyType(p.Root("/etc/selinux/config"))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -120,8 +125,19 @@ func selinuxModuleInstalled(p Paths, module string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	store := p.Root(filepath.Join("/var/lib/selinux", policyType, "active", "modules"))
-	if entries, err := os.ReadDir(store); err == nil {
+	roots, err := selinuxStoreRoots(p)
+	if err != nil {
+		return false, err
+	}
+	for _, root := range roots {
+		store := p.Root(filepath.Join(root, policyType, "active", "modules"))
+		entries, err := os.ReadDir(store)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
 		if exists(filepath.Join(store, "disabled", module)) {
 			return false, nil
 		}
@@ -134,11 +150,54 @@ func selinuxModuleInstalled(p Paths, module string) (bool, error) {
 			}
 		}
 		return false, nil
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, err
 	}
 	legacy := p.Root(filepath.Join("/etc/selinux", policyType, "modules", "active", "modules"))
 	return exists(filepath.Join(legacy, module+".pp")), nil
+}
+
+// Default store roots of the priority layout, newest first: /var/lib/selinux (RHEL 8+,
+// Fedora 23+) and /etc/selinux (RHEL/CentOS 7), sources.md S16.
+var selinuxDefaultStoreRoots = []string{"/var/lib/selinux", "/etc/selinux"}
+
+// selinuxStoreRoots is the store-root of /etc/selinux/semanage.conf when it sets one,
+// else the default roots. A missing semanage.conf is the default.
+func selinuxStoreRoots(p Paths) ([]string, error) {
+	raw, err := os.ReadFile(p.Root("/etc/selinux/semanage.conf"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return selinuxDefaultStoreRoots, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if root, ok := semanageStoreRoot(raw); ok {
+		return []string{root}, nil
+	}
+	return selinuxDefaultStoreRoots, nil
+}
+
+// semanageStoreRoot returns the store-root semanage.conf(5) sets: "key = value" lines,
+// '#' starting a comment anywhere, the last setting winning. Only an absolute path that
+// does not climb with ".." is accepted; anything else is ignored as libsemanage would
+// fail on it rather than guess.
+func semanageStoreRoot(raw []byte) (string, bool) {
+	root, found := "", false
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		key, value, ok := strings.Cut(line, "=")
+		if !ok || strings.TrimSpace(key) != "store-root" {
+			continue
+		}
+		value = strings.Trim(strings.TrimSpace(value), `"`)
+		if !strings.HasPrefix(value, "/") || strings.Contains(value, "..") || strings.ContainsRune(value, 0) {
+			continue
+		}
+		root, found = filepath.Clean(value), true
+	}
+	return root, found
 }
 
 func selinuxPolicyType(configPath string) (string, error) {

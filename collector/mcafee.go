@@ -84,6 +84,8 @@ type mcafeeConfig struct {
 	logEncoding string
 	// registry is the Windows fallback; nil where there is none.
 	registry mcafee.RegistryReader
+	// classifier is the agent log table with the site's rows; nil for the built-in one.
+	classifier *logtail.Classifier
 }
 
 // mcafeeLogFamily is one stream of agent logs with the ASCI state derived from it.
@@ -108,10 +110,15 @@ type mcafeeCollector struct {
 }
 
 func newMcAfeeCollector(env Env) (Collector, error) {
+	classifier, err := loadClassifier("mcafee", *mcafeeMessagesFileFlag)
+	if err != nil {
+		return nil, err
+	}
 	cfg := mcafeeConfig{
 		cmdagent:    *mcafeeCmdAgentFlag,
 		logDir:      *mcafeeLogDirFlag,
 		logEncoding: *mcafeeLogEncodingFlag,
+		classifier:  classifier,
 	}
 	if env.Paths.goos() == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
@@ -327,7 +334,10 @@ func caseInsensitiveGlob(s string) string {
 
 func (c *mcafeeCollector) pollLogs(ctx context.Context, s *Scrape, dirs []string, loc *time.Location) {
 	resolved := c.resolvedLogDirs(dirs)
-	classifier := mcafee.DefaultAgentClassifier()
+	classifier := c.cfg.classifier
+	if classifier == nil {
+		classifier = mcafee.DefaultAgentClassifier()
+	}
 	for _, fam := range []struct {
 		*mcafeeLogFamily
 		names    []string

@@ -34,8 +34,11 @@ func init() {
 
 var (
 	qualysAgentInfoDesc = NewDesc("qualys_agent_info",
-		"Always 1 when the Qualys Cloud Agent is installed. version comes from the agent log (or the package documentation directory on Linux), host_id from /etc/qualys/hostid or the HostID registry value; either is empty when unknown.",
+		"Always 1 when the Qualys Cloud Agent is installed. version comes from the agent log (or the package documentation directory on Linux), host_id from <HostIdSearchDir>/qualys/hostid (default /etc/qualys/hostid) or the HostID registry value; either is empty when unknown.",
 		"version", "host_id")
+	qualysLogDestDesc = NewDesc("qualys_log_destination",
+		"1 for the log destination qualys-cloud-agent.conf LogDestType configures, 0 for the others: file (qualys-cloud-agent.log, also when the key is unset), syslog (the agent writes no log file; its records are read from /var/log/messages or /var/log/syslog), other (Linux).",
+		"destination")
 	qualysAgentRunningDesc = NewDesc("qualys_agent_running",
 		"1 if the agent runs: the qualys-cloud-agent process on Linux, the QualysAgent service in state running on Windows.")
 	qualysProcessRunningDesc = NewDesc("qualys_agent_process_running",
@@ -115,6 +118,12 @@ type qualysCollector struct {
 	logDirs  []string
 	tailer   *logtail.Tailer
 	parse    func(string, *time.Location) (qualys.LogLine, bool)
+	store    *logtail.Store
+	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
+	classifier *logtail.Classifier
+	// syslogTailer reads the agent's records from the host's syslog files once the conf
+	// says LogDestType=syslog; nil until then.
+	syslogTailer *logtail.Tailer
 
 	state   qualysLogState
 	events  map[string]uint64
@@ -123,7 +132,13 @@ type qualysCollector struct {
 }
 
 func newQualysCollector(env Env) (Collector, error) {
-	return newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), qualys.NewServiceQuerier()), nil
+	classifier, err := loadClassifier("qualys", *qualysMessagesFileFlag)
+	if err != nil {
+		return nil, err
+	}
+	c := newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), qualys.NewServiceQuerier())
+	c.classifier = classifier
+	return c, nil
 }
 
 // newQualysCollectorFor builds the collector for goos; tests pass "windows" with fake
@@ -136,6 +151,8 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		services: services,
 		events:   map[string]uint64{},
 		winhttp:  map[string]uint64{},
+		// Tests build the collector here; newQualysCollector adds the site's rows.
+		classifier: qualysClassifier,
 	}
 	src := logtail.Source{Name: qualysLogSource}
 	switch {
@@ -165,7 +182,8 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		src.IsRecordStart = qualys.IsRecordStart
 		c.parse = qualys.ParseLogLine
 	}
-	c.tailer = logtail.NewTailer(src, logtail.OpenStore(env.StateDir, env.Logger), env.Logger)
+	c.store = logtail.OpenStore(env.StateDir, env.Logger)
+	c.tailer = logtail.NewTailer(src, c.store, env.Logger)
 	c.tailer.Derived(&c.state)
 	return c
 }
@@ -180,7 +198,17 @@ func (c *qualysCollector) Update(ctx context.Context, s *Scrape) error {
 func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
 	confPath, confRaw, confErr := readFirst(c.confPaths())
-	hostIDRaw, hostIDErr := os.ReadFile(p.Root("/" + qualys.HostIDPath))
+	var conf qualys.AgentConf
+	if confPath != "" && confErr == nil {
+		conf, confErr = qualys.ParseAgentConf(confRaw)
+	}
+	// The host id lives in <HostIdSearchDir>/qualys/hostid (default /etc); a dir that is
+	// not an absolute path is not followed.
+	hostIDFile, hostIDDirOK := qualys.HostIDFile(conf.HostIDSearchDir)
+	if !hostIDDirOK {
+		c.env.Logger.Debug("qualys-cloud-agent.conf HostIdSearchDir is not an absolute path; reading the default host id file")
+	}
+	hostIDRaw, hostIDErr := os.ReadFile(p.Root("/" + hostIDFile))
 	procs, procErr := scanQualysProcesses(ctx, p)
 	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
 		procs.running[qualys.ProcAgent] || exists(p.Root(qualysInstallDir))
@@ -195,12 +223,8 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 
 	// A conf that does not exist on an installed agent means "not activated", which is
 	// data; one that cannot be read leaves the activation and FIM mode unknown.
-	var conf qualys.AgentConf
 	confKnown := true
 	if confPath != "" {
-		if confErr == nil {
-			conf, confErr = qualys.ParseAgentConf(confRaw)
-		}
 		confKnown = sourceResult(s, "agent_conf", confErr)
 		if confKnown && len(conf.UnknownKeys)+len(conf.InvalidKeys) > 0 {
 			c.env.Logger.Debug("qualys-cloud-agent.conf has keys this exporter does not understand",
@@ -212,7 +236,12 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		if conf.UseAuditDispatcher != nil {
 			s.Bool(qualysAuditDispatcherDesc, *conf.UseAuditDispatcher)
 		}
+		dest := qualys.LogDest(conf.LogDest)
+		for _, d := range qualys.LogDests {
+			s.Bool(qualysLogDestDesc, d == dest, d)
+		}
 	}
+	toSyslog := confKnown && qualys.LogDest(conf.LogDest) == qualys.LogDestSyslog
 
 	hostID := ""
 	if !errors.Is(hostIDErr, fs.ErrNotExist) {
@@ -251,6 +280,11 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 
 	logRead := c.pollLog(ctx, s)
+	if toSyslog {
+		// The agent writes no qualys-cloud-agent.log: its records are in the syslog
+		// files, and the "syslog" source says whether they could be read.
+		logRead = c.pollSyslog(ctx, s)
+	}
 	version := c.state.Version
 	if version == "" {
 		version = docDirVersion(p)
@@ -346,12 +380,66 @@ func (c *qualysCollector) pollLog(ctx context.Context, s *Scrape) bool {
 	return sourceResult(s, "log", err)
 }
 
+// pollSyslog reads what the host's syslog files gained, keeping only the agent's lines.
+// It reports whether the files could be read.
+func (c *qualysCollector) pollSyslog(ctx context.Context, s *Scrape) bool {
+	if c.syslogTailer == nil {
+		src := logtail.Source{Name: qualysLogSource + "_syslog"}
+		for _, f := range qualys.SyslogFiles {
+			src.Globs = append(src.Globs, c.env.Paths.Root("/"+f))
+		}
+		c.syslogTailer = logtail.NewTailer(src, c.store, c.env.Logger)
+		var saved qualysLogState
+		if c.syslogTailer.Derived(&saved) {
+			c.state.merge(saved)
+		}
+	}
+	now := time.Now()
+	if c.env.Now != nil {
+		now = c.env.Now()
+	}
+	err := c.syslogTailer.Poll(ctx, func(r logtail.Record) {
+		l, ours, ok := qualys.ParseSyslogLine(r.Text, c.env.Location, now)
+		if !ours {
+			return // another program's line
+		}
+		if !ok {
+			c.lines.Unclassified++
+			return
+		}
+		c.handleLine(l)
+	})
+	if cerr := c.syslogTailer.Commit(c.state); cerr != nil {
+		c.env.Logger.Warn("cannot persist the qualys syslog state", "err", cerr)
+	}
+	return sourceResult(s, "syslog", err)
+}
+
+// merge keeps the newer of each derived time; the version of o fills an empty one.
+func (st *qualysLogState) merge(o qualysLogState) {
+	for _, p := range []struct{ dst, src *time.Time }{
+		{&st.LastSuccess, &o.LastSuccess}, {&st.LastFailure, &o.LastFailure}, {&st.LastManifest, &o.LastManifest},
+	} {
+		if p.src.After(*p.dst) {
+			*p.dst = *p.src
+		}
+	}
+	if st.Version == "" {
+		st.Version = o.Version
+	}
+}
+
 func (c *qualysCollector) handleRecord(r logtail.Record) {
 	l, ok := c.parse(r.Text, c.env.Location)
 	if !ok {
 		c.lines.Unclassified++
 		return
 	}
+	c.handleLine(l)
+}
+
+// handleLine classifies one parsed agent record, from the log file or from syslog.
+func (c *qualysCollector) handleLine(l qualys.LogLine) {
 	if v := qualys.AgentVersion(l); v != "" {
 		c.state.Version = v
 	}
@@ -361,7 +449,7 @@ func (c *qualysCollector) handleRecord(r logtail.Record) {
 			c.winhttp[qualys.WinHTTPReason(code)]++
 		}
 	}
-	m, ok := qualysClassifier.Classify(l.Message)
+	m, ok := c.classifier.Classify(l.Message)
 	if !ok {
 		c.lines.Unclassified++
 		return

@@ -132,6 +132,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	app.Command(serveCommand, "Serve the metrics over HTTP (the default command).").Default()
 	diag := addDiagnoseCommand(app)
 	bundleCmd := addSupportBundleCommand(app)
+	classifyCmd := addClassifyCommand(app)
 	o := addFlags(app)
 
 	command, code, done := parseArgs(app, o, args, stderr)
@@ -144,6 +145,8 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 		return runDiagnose(ctx, o, diag, stdout, stderr)
 	case supportBundleCommand:
 		return runSupportBundle(ctx, app, o, bundleCmd, stdout, stderr)
+	case classifyCommand:
+		return runClassify(ctx, o, classifyCmd, stdout, stderr)
 	}
 
 	logger := newLogger(o.log)

@@ -25,6 +25,9 @@ var ServerMessages = []logtail.Rule{
 		Source: "sources.md S14 [V] KB60776 mod_epo; sources.md S2"},
 }
 
+// ServerEvents is the closed set of events ServerMessages may produce.
+var ServerEvents = []string{ServerEventSequenceInvalid, ServerEventAgentRequestFailed}
+
 var serverClassifier = sync.OnceValue(func() *logtail.Classifier {
 	return logtail.MustClassifier(ServerMessages)
 })
@@ -52,6 +55,12 @@ type ServerLine struct {
 // ParseServerLine parses one ePO server log line, reading its zone-less timestamp in loc
 // (nil means time.Local). The KB shows yyyyMMddHHmmss; a dashed timestamp is accepted too [?].
 func ParseServerLine(line string, loc *time.Location) (ServerLine, bool) {
+	return ParseServerLineWith(serverClassifier(), line, loc)
+}
+
+// ParseServerLineWith is ParseServerLine classifying with c (ServerMessages plus a site's
+// rows).
+func ParseServerLineWith(c *logtail.Classifier, line string, loc *time.Location) (ServerLine, bool) {
 	if loc == nil {
 		loc = time.Local
 	}
@@ -77,7 +86,7 @@ func ParseServerLine(line string, loc *time.Location) (ServerLine, bool) {
 		Module:  al.Module,
 		Message: al.Message,
 	}
-	if m, ok := serverClassifier().Classify(sl.Message); ok {
+	if m, ok := c.Classify(sl.Message); ok {
 		sl.Event = m.Event
 		if m.Event == ServerEventSequenceInvalid {
 			sl.AgentGUID = NormalizeGUID(m.Fields["guid"])

@@ -46,6 +46,9 @@ type AgentConf struct {
 
 	LogFileDir      string
 	HostIDSearchDir string
+	// LogDest is LogDestType normalised (LogDest); "" when the key is absent, which the
+	// agent treats as the file log.
+	LogDest string
 
 	// UnknownKeys lists keys this parser does not know (names only, never values), in
 	// file order, so a new agent version's keys show up in debug output.
@@ -119,6 +122,11 @@ func ParseAgentConf(b []byte) (AgentConf, error) {
 			c.LogFileDir = value
 		case "HostIdSearchDir":
 			c.HostIDSearchDir = value
+		case "LogDestType":
+			c.LogDest = LogDest(value)
+			if c.LogDest == LogDestOther {
+				c.InvalidKeys = append(c.InvalidKeys, key)
+			}
 		case "SudoCommand", "SudoUser", "User", "UserGroup":
 			// Known, but nothing the exporter reports.
 		default:

@@ -80,6 +80,16 @@ func TestParseAgentConf(t *testing.T) {
 			in:   []byte("useauditdispatcher=1\n"),
 			want: AgentConf{UnknownKeys: []string{"useauditdispatcher"}},
 		},
+		{
+			name: "log destination and host id directory",
+			in:   []byte("LogDestType=syslog\nHostIdSearchDir=/opt/site\n"),
+			want: AgentConf{LogDest: LogDestSyslog, HostIDSearchDir: "/opt/site"},
+		},
+		{
+			name: "unknown log destination",
+			in:   []byte("LogDestType=journald\n"),
+			want: AgentConf{LogDest: LogDestOther, InvalidKeys: []string{"LogDestType"}},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,11 +2,31 @@ package qualys
 
 import (
 	"errors"
+	"path"
 	"strings"
 )
 
-// HostIDPath is where the Linux agent keeps its host id (sources.md S9, puppet module).
+// HostIDPath is where the Linux agent keeps its host id by default (sources.md S9, puppet
+// module): <HostIdSearchDir>/qualys/hostid with HostIdSearchDir defaulting to /etc.
 const HostIDPath = "etc/qualys/hostid"
+
+// HostIDFile is the host id file, relative to the root file system, for the
+// HostIdSearchDir of qualys-cloud-agent.conf: <dir>/qualys/hostid. An empty, relative
+// or climbing ("..") dir is not followed and gives the default HostIDPath; ok is false
+// for such a dir when it was set.
+func HostIDFile(searchDir string) (file string, ok bool) {
+	if searchDir == "" {
+		return HostIDPath, true
+	}
+	if !strings.HasPrefix(searchDir, "/") || strings.Contains(searchDir, "..") || strings.ContainsRune(searchDir, 0) {
+		return HostIDPath, false
+	}
+	dir := strings.Trim(path.Clean(searchDir), "/")
+	if dir == "" {
+		return "qualys/hostid", true
+	}
+	return dir + "/qualys/hostid", true
+}
 
 var (
 	// ErrHostIDEmpty: the file exists but holds nothing (agent not yet activated).

@@ -134,6 +134,8 @@ What is inside:
   files/                   the agents' configuration files
   logs/<agent>/            the last lines of each agent log file
   logs/unclassified.txt    log lines no vendor message table understood (what a parser needs next)
+  logs/unclassified-shapes.txt  the same lines reduced to shapes (numbers, GUIDs, addresses masked)
+                           with their counts, as "secagent_exporter classify" prints them
   logs/encodings.txt       the encoding detected for each log file
 
 Every file was redacted before it was written: activation and customer ids, keypairs,
@@ -210,9 +212,21 @@ func addFiles(a *archive, o Options) error {
 // addLogs keeps the tail of each log file and lists the lines none of the vendor's
 // message rows matched. It returns how many unclassified lines it found.
 func addLogs(a *archive, o Options) (int, error) {
-	var encodings, unclassified bytes.Buffer
+	var encodings, unclassified, shapesText bytes.Buffer
 	count := 0
+	fmt.Fprintln(&shapesText, "# Unclassified line shapes per log source, most frequent first (docs/classify.md).")
 	for _, src := range logSources {
+		shapes := map[string]int{}
+		classifier := src.classify()
+		// The site's messages-file rows count as classified, as in the collector.
+		if path := o.Flags["collector."+src.table+".messages-file"]; path != "" && src.table != "" {
+			c, err := collector.LoadClassifier(src.table, path)
+			if err != nil {
+				fmt.Fprintf(&shapesText, "# %s: %v (built-in rows only)\n", src.Name, err)
+			} else {
+				classifier = c
+			}
+		}
 		for _, dir := range o.candidates(src.Dirs, src.OverrideFlag) {
 			resolvedDir := o.Paths.Root(dir)
 			var files []string
@@ -237,7 +251,6 @@ func addLogs(a *archive, o Options) (int, error) {
 				if err := a.add("logs/"+src.Name+"/"+filepath.Base(f)+".tail.txt", []byte(strings.Join(lines, "\n")+"\n")); err != nil {
 					return count, err
 				}
-				classifier := src.classify()
 				for _, line := range lines {
 					msg, ok := src.message(line, o.Location)
 					if !ok {
@@ -246,15 +259,38 @@ func addLogs(a *archive, o Options) (int, error) {
 					if _, hit := classifier.Classify(msg); !hit {
 						count++
 						fmt.Fprintf(&unclassified, "%s/%s: %s\n", src.Name, filepath.Base(f), line)
+						shapes[collector.Shape(msg)]++
 					}
 				}
 			}
 		}
+		writeShapes(&shapesText, src.Name, shapes)
+	}
+	if err := a.add("logs/unclassified-shapes.txt", shapesText.Bytes()); err != nil {
+		return count, err
 	}
 	if err := a.add("logs/encodings.txt", encodings.Bytes()); err != nil {
 		return count, err
 	}
 	return count, a.add("logs/unclassified.txt", unclassified.Bytes())
+}
+
+// writeShapes lists one source's unclassified shapes, most frequent first.
+func writeShapes(w io.Writer, source string, shapes map[string]int) {
+	list := make([]collector.ShapeCount, 0, len(shapes))
+	for s, n := range shapes {
+		list = append(list, collector.ShapeCount{Shape: s, Count: n})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].Count != list[j].Count {
+			return list[i].Count > list[j].Count
+		}
+		return list[i].Shape < list[j].Shape
+	})
+	fmt.Fprintf(w, "%s: %d shapes\n", source, len(list))
+	for _, s := range list {
+		fmt.Fprintf(w, "  %6d  %s\n", s.Count, s.Shape)
+	}
 }
 
 func readCapped(p string, max int64) ([]byte, error) {

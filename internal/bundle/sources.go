@@ -36,6 +36,8 @@ type logSource struct {
 	// a record start (continuation) and is skipped.
 	message  func(line string, loc *time.Location) (string, bool)
 	classify func() *logtail.Classifier
+	// table names the collector whose --collector.<table>.messages-file adds site rows.
+	table string
 }
 
 var commandSources = []commandSource{
@@ -71,6 +73,7 @@ var logSources = []logSource{
 			return l.Message, ok
 		},
 		classify: mcafee.DefaultAgentClassifier,
+		table:    "mcafee",
 	},
 	{
 		Name: "qualys_cloud_agent", OverrideFlag: "collector.qualys.log-dir",
@@ -87,6 +90,7 @@ var logSources = []logSource{
 			return l.Message, ok
 		},
 		classify: qualysClassifier,
+		table:    "qualys",
 	},
 }
 

@@ -1,0 +1,148 @@
+package collector
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+func TestShape(t *testing.T) {
+	for in, want := range map[string]string{
+		"Agent with GUID {3F2504E0-4F89-41D3-9A0C-0305E82C3301} sequence number invalid, expected 113 > 3716": "Agent with GUID <guid> sequence number invalid, expected <n> > <n>",
+		"  connect to 192.0.2.10:443 failed  ": "connect to <ip>:<n> failed",
+		"session 0x7f3a9c00d2e1 closed":        "session <hex> closed",
+		"hash deadbeefcafe":                    "hash <hex>",
+		"EPOAGENT3000 task 12":                 "EPOAGENT<n> task <n>",
+		"ePOサーバーに接続しています。":                     "ePOサーバーに接続しています。",
+	} {
+		if got := Shape(in); got != want {
+			t.Errorf("Shape(%q) = %q, want %q", in, got, want)
+		}
+	}
+	long := strings.Repeat("x", 300)
+	if got := Shape(long); utf8.RuneCountInString(got) != maxShapeRunes+1 || !strings.HasSuffix(got, "…") {
+		t.Errorf("long shape not cut: %d runes", utf8.RuneCountInString(got))
+	}
+	if re := regexp.MustCompile(ShapeRegexp(Shape(long + "yz"))); !re.MatchString(long + "yz") {
+		t.Error("the regexp of a cut shape does not match its line")
+	}
+}
+
+func FuzzShape(f *testing.F) {
+	for _, s := range []string{
+		"Agent with GUID {3F2504E0-4F89-41D3-9A0C-0305E82C3301} sequence number invalid, expected 113 > 3716",
+		"connect to 192.0.2.10:443 failed", "session 0x7f3a9c00d2e1 closed", "ePOサーバーに接続しています。", "a.b*c(d)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		shape := Shape(msg)
+		if strings.ContainsAny(shape, "0123456789") && !strings.ContainsAny(msg, "<>") {
+			// Digits survive only as part of a token-looking text the input wrote itself.
+			t.Fatalf("shape %q of %q keeps a digit", shape, msg)
+		}
+		if !utf8.ValidString(shape) {
+			t.Fatalf("shape %q is not UTF-8", shape)
+		}
+		re, err := regexp.Compile(ShapeRegexp(shape))
+		if err != nil {
+			t.Fatalf("regexp of %q: %v", shape, err)
+		}
+		if !utf8.ValidString(msg) || strings.ContainsAny(msg, "<>…\r\n") {
+			return
+		}
+		if !re.MatchString(msg) {
+			t.Fatalf("regexp %q of shape %q does not match %q", re, shape, msg)
+		}
+		if lit := ShapeLiteral(shape); !strings.Contains(msg, lit) {
+			t.Fatalf("literal %q not in %q", lit, msg)
+		}
+	})
+}
+
+// The skeleton classify writes, once its events are filled in, classifies every line it
+// was written from: its regexps and literals fit the shapes.
+func TestClassifySkeletonRoundTrip(t *testing.T) {
+	file := filepath.Join("mcafee", "testdata", "ma4_ja_keyupdate.sjis.log")
+	rep, err := Classify(context.Background(), ClassifyOptions{Collector: "mcafee", Files: []string{file}, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Files[0].Encoding != "shift_jis" || rep.Unclassified == 0 || rep.Classified == 0 {
+		t.Fatalf("unexpected report: %+v", rep)
+	}
+	var b bytes.Buffer
+	WriteMessagesSkeleton(&b, rep)
+	site := filepath.Join(t.TempDir(), "site.yml")
+	if err := os.WriteFile(site, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// As written, the skeleton must not validate: every event is TODO.
+	if _, err := Classify(context.Background(), ClassifyOptions{Collector: "mcafee", Files: []string{file}, MessagesFile: site}); err == nil ||
+		!strings.Contains(err.Error(), `row 1 (id "site-1"): unknown event "TODO"`) {
+		t.Fatalf("unedited skeleton: err = %v", err)
+	}
+	filled := strings.ReplaceAll(b.String(), "event: TODO", "event: properties_collected")
+	if err := os.WriteFile(site, []byte(filled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	again, err := Classify(context.Background(), ClassifyOptions{Collector: "mcafee", Files: []string{file}, MessagesFile: site, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Unclassified != 0 || again.Classified != rep.Classified+rep.Unclassified {
+		t.Fatalf("after the skeleton: %d classified, %d unclassified (shapes %v)", again.Classified, again.Unclassified, again.Shapes)
+	}
+	if again.Events["properties_collected"] != rep.Events["properties_collected"]+rep.Unclassified {
+		t.Errorf("site rows did not produce their event: %v", again.Events)
+	}
+}
+
+func TestClassifyQualysSyslog(t *testing.T) {
+	file := filepath.Join("fixtures", "hosts", "qualys-syslog", "var", "log", "messages")
+	rep, err := Classify(context.Background(), ClassifyOptions{Collector: "qualys", Files: []string{file}, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 9 agent lines; systemd, sshd, kernel and qualys-cloud-agent-scan lines are skipped.
+	if rep.Records != 14 || rep.Classified+rep.Unclassified != 9 || rep.Unclassified != 1 {
+		t.Fatalf("records %d, classified %d, unclassified %d", rep.Records, rep.Classified, rep.Unclassified)
+	}
+	if len(rep.Shapes) != 1 || rep.Shapes[0].Shape != "Snapshot delta uploaded <n> records" {
+		t.Errorf("shapes %v", rep.Shapes)
+	}
+}
+
+func TestClassifyUnknownCollector(t *testing.T) {
+	if _, err := Classify(context.Background(), ClassifyOptions{Collector: "cisco"}); err == nil {
+		t.Fatal("cisco accepted")
+	}
+}
+
+// docs/classify.md lists the built-in rows no public source confirms, so a site knows which
+// of its lines are most worth sending upstream.
+func TestClassifyDocListsUnverifiedRows(t *testing.T) {
+	for _, name := range []string{"classify.md", "classify.ja.md"} {
+		raw, err := os.ReadFile(filepath.Join("..", "docs", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range MessageTableCollectors {
+			tb, _ := MessageTable(c)
+			for _, r := range tb.Builtin {
+				if !strings.Contains(r.Source, "[?]") {
+					continue
+				}
+				if !strings.Contains(string(raw), "`"+r.Any[0]+"`") {
+					t.Errorf("docs/%s does not list the unverified %s row %q", name, c, r.Any[0])
+				}
+			}
+		}
+	}
+}

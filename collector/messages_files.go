@@ -1,0 +1,73 @@
+package collector
+
+import (
+	"github.com/alecthomas/kingpin/v2"
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgfile"
+	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+)
+
+// Site messages-files add rows to the built-in message tables (docs/classify.md). They are
+// read once, when the collector is built, so a bad file stops the start-up (and
+// --config.check) with an error naming the file and the row.
+var (
+	mcafeeMessagesFileFlag = kingpin.Flag("collector.mcafee.messages-file",
+		"YAML file of site rows added to the McAfee/Trellix agent log message table (docs/classify.md). Built-in rows win on conflict unless a row says override: true. Not resolved under --path.rootfs.").
+		Default("").String()
+	epoServerMessagesFileFlag = kingpin.Flag("collector.epo_server.messages-file",
+		"YAML file of site rows added to the ePO server log message table (docs/classify.md). Not resolved under --path.rootfs.").
+		Default("").String()
+	qualysMessagesFileFlag = kingpin.Flag("collector.qualys.messages-file",
+		"YAML file of site rows added to the Qualys Cloud Agent log message table (docs/classify.md). Not resolved under --path.rootfs.").
+		Default("").String()
+)
+
+// MessageTable returns the built-in table of a collector that has one (mcafee,
+// epo_server, qualys) and whether it exists.
+func MessageTable(collector string) (msgfile.Table, bool) {
+	switch collector {
+	case "mcafee":
+		return msgfile.Table{Collector: "mcafee", Builtin: mcafee.AgentMessages, Events: mcafee.AgentEvents, Outcome: mcafeeEventOutcome}, true
+	case "epo_server":
+		return msgfile.Table{Collector: "epo_server", Builtin: mcafee.ServerMessages, Events: mcafee.ServerEvents}, true
+	case "qualys":
+		events := make([]string, len(qualys.LogEvents))
+		for i, e := range qualys.LogEvents {
+			events[i] = e.Name
+		}
+		return msgfile.Table{Collector: "qualys", Builtin: qualys.LogMessages, Events: events,
+			Outcome: func(e string) string { return qualysEventOutcome[e] }}, true
+	}
+	return msgfile.Table{}, false
+}
+
+// MessageTableCollectors lists the collectors MessageTable knows.
+var MessageTableCollectors = []string{"mcafee", "epo_server", "qualys"}
+
+// mcafeeEventOutcome is the ASCI outcome an agent log event moves: success for the
+// events ASCIState.Apply completes an attempt with, failure for the failure events.
+func mcafeeEventOutcome(event string) string {
+	switch {
+	case event == mcafee.EventASCISuccess || event == mcafee.EventASCISessionClosed:
+		return "success"
+	case mcafee.FailureReason(event) != "":
+		return "failure"
+	}
+	return ""
+}
+
+// LoadClassifier builds a collector's classifier (mcafee, epo_server, qualys) from its
+// built-in table and the site messages-file (path "" for none).
+func LoadClassifier(collector, path string) (*logtail.Classifier, error) {
+	return loadClassifier(collector, path)
+}
+
+func loadClassifier(collector, path string) (*logtail.Classifier, error) {
+	t, _ := MessageTable(collector)
+	rules, err := msgfile.Load(path, t)
+	if err != nil {
+		return nil, err
+	}
+	return logtail.NewClassifier(rules)
+}
