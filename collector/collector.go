@@ -32,11 +32,14 @@ type Collector interface {
 // Env carries what a collector needs from the process: where to find things, how to run
 // commands, where to keep state, and the clock.
 type Env struct {
-	Logger   *slog.Logger
-	Paths    Paths
-	Runner   *Runner
-	StateDir string
-	Now      func() time.Time
+	Logger *slog.Logger
+	Paths  Paths
+	Runner *Runner
+	// Refresher runs the agent CLIs in the background (the server); nil runs them inline
+	// in the scrape (tests, --output.textfile, diagnose).
+	Refresher *Refresher
+	StateDir  string
+	Now       func() time.Time
 	// Location is the time zone agent logs and CLIs write their wall-clock times in.
 	Location *time.Location
 }
@@ -312,4 +315,19 @@ func boolFloat(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// Warm runs every collector once and discards the result. The server calls it at start-up
+// so the background refresh of each agent CLI starts then, not at the first scrape.
+func (s *Set) Warm(timeout time.Duration) {
+	ch := make(chan prometheus.Metric, 64)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range ch {
+		}
+	}()
+	s.Scraper(timeout).Collect(ch)
+	close(ch)
+	<-done
 }
