@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -200,13 +201,48 @@ var (
 // Scraper runs every collector of a set once, concurrently, each bounded by timeout.
 // It is a prometheus.Collector meant for a per-request registry.
 type Scraper struct {
-	set     *Set
-	timeout time.Duration
+	set       *Set
+	timeout   time.Duration
+	instances []*instance
 }
 
 // Scraper returns a prometheus.Collector that runs the set with the given per-collector deadline.
 func (s *Set) Scraper(timeout time.Duration) *Scraper {
-	return &Scraper{set: s, timeout: timeout}
+	return &Scraper{set: s, timeout: timeout, instances: s.instances}
+}
+
+// ScraperOf is Scraper for only the named collectors (the collect[] URL parameter), each
+// of which must be enabled. An empty list means all.
+func (s *Set) ScraperOf(timeout time.Duration, names []string) (*Scraper, error) {
+	if len(names) == 0 {
+		return s.Scraper(timeout), nil
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	sc := &Scraper{set: s, timeout: timeout}
+	for _, in := range s.instances {
+		if want[in.name] {
+			sc.instances = append(sc.instances, in)
+			delete(want, in.name)
+		}
+	}
+	if len(want) > 0 {
+		bad := make([]string, 0, len(want))
+		for n := range want {
+			bad = append(bad, n)
+		}
+		sort.Strings(bad)
+		registryMu.Lock()
+		_, registered := registrations[bad[0]]
+		registryMu.Unlock()
+		if registered {
+			return nil, fmt.Errorf("collector %q is not enabled (start the exporter with --collector.%s); enabled: %s", bad[0], bad[0], strings.Join(s.Enabled(), ", "))
+		}
+		return nil, fmt.Errorf("unknown collector %q; enabled: %s", bad[0], strings.Join(s.Enabled(), ", "))
+	}
+	return sc, nil
 }
 
 // Describe sends no descriptors: the exporter's metrics depend on what each host has,
@@ -216,8 +252,8 @@ func (sc *Scraper) Describe(chan<- *prometheus.Desc) {}
 // Collect runs all collectors concurrently and forwards their metrics.
 func (sc *Scraper) Collect(ch chan<- prometheus.Metric) {
 	var wg sync.WaitGroup
-	wg.Add(len(sc.set.instances))
-	for _, in := range sc.set.instances {
+	wg.Add(len(sc.instances))
+	for _, in := range sc.instances {
 		go func(in *instance) {
 			defer wg.Done()
 			sc.set.run(in, sc.timeout, ch)
