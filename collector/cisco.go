@@ -372,7 +372,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 	s.AgentInstalled(AgentCisco, true)
 
-	running, err := processRunning(ctx, p, ciscoDaemonComm)
+	running, err := s.processRunning(ctx, p, ciscoDaemonComm)
 	if s.Source("procfs_processes", err) {
 		s.Bool(ciscoRunningDesc, running)
 	}

@@ -253,10 +253,11 @@ func (sc *Scraper) Describe(chan<- *prometheus.Desc) {}
 func (sc *Scraper) Collect(ch chan<- prometheus.Metric) {
 	var wg sync.WaitGroup
 	wg.Add(len(sc.instances))
+	shared := &scrapeShared{}
 	for _, in := range sc.instances {
 		go func(in *instance) {
 			defer wg.Done()
-			sc.set.run(in, sc.timeout, ch)
+			sc.set.run(in, sc.timeout, shared, ch)
 		}(in)
 	}
 	wg.Wait()
@@ -266,12 +267,12 @@ type outcome struct {
 	err error
 }
 
-func (s *Set) run(in *instance, timeout time.Duration, ch chan<- prometheus.Metric) {
+func (s *Set) run(in *instance, timeout time.Duration, shared *scrapeShared, ch chan<- prometheus.Metric) {
 	logger := s.logger.With("collector", in.name)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
-	scrape := newScrape(in.name)
+	scrape := newSharedScrape(in.name, shared)
 
 	var err error
 	timedOut := false
