@@ -1,6 +1,9 @@
 package logtail
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -24,6 +27,9 @@ type statKey struct {
 	id   fileIdentity
 	size int64
 	mod  time.Time
+	// absent: a glob directory that does not exist (a default location of another agent
+	// version); its appearance is a change.
+	absent bool
 }
 
 type quickState struct {
@@ -39,7 +45,10 @@ func (t *Tailer) unchanged() bool {
 	}
 	for _, k := range q.keys {
 		id, size, mod, ok := statPath(k.path)
-		if !ok || id != k.id || size != k.size || !mod.Equal(k.mod) {
+		if k.absent && !ok {
+			continue
+		}
+		if !ok || k.absent || id != k.id || size != k.size || !mod.Equal(k.mod) {
 			t.quick = nil
 			return false
 		}
@@ -74,7 +83,14 @@ func (t *Tailer) remember(logs []*openLog, clean bool) {
 		}
 		dirs[dir] = true
 		id, size, mod, ok := statPath(dir)
-		if !ok || now.Sub(mod) < quietAge {
+		if !ok {
+			if _, err := os.Lstat(dir); !errors.Is(err, fs.ErrNotExist) {
+				return // there but not statable: let the full Poll report it
+			}
+			q.keys = append(q.keys, statKey{path: dir, absent: true})
+			continue
+		}
+		if now.Sub(mod) < quietAge {
 			return
 		}
 		q.keys = append(q.keys, statKey{path: dir, id: id, size: size, mod: mod})

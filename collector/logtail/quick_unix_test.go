@@ -104,3 +104,24 @@ func TestNoShortcutAfterAFailedPoll(t *testing.T) {
 		t.Error("an unreadable log was skipped by the shortcut instead of being reported again")
 	}
 }
+
+func TestShortcutWithAbsentGlobDirectory(t *testing.T) {
+	dir := t.TempDir()
+	live := filepath.Join(dir, "a.log")
+	writeFile(t, live, lines("one"))
+	missing := filepath.Join(dir, "other-version", "logs")
+	age(t, live, dir)
+	tl := NewTailer(Source{Name: "t", Globs: []string{filepath.Join(dir, "*.log"), filepath.Join(missing, "*.log")}}, nil, nil)
+	equal(t, "first", poll(t, tl), []string{"one"})
+	equal(t, "unchanged", poll(t, tl), nil)
+	if tl.QuickPolls() != 1 {
+		t.Fatalf("a missing default directory disabled the shortcut (%d)", tl.QuickPolls())
+	}
+	// The directory appears with a log in it: the full Poll finds it.
+	if err := os.MkdirAll(missing, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(missing, "b.log"), lines("two"))
+	age(t, dir, filepath.Join(dir, "other-version"))
+	equal(t, "appeared", poll(t, tl), []string{"two"})
+}
