@@ -44,10 +44,6 @@ type scrapeShared struct {
 	procs procTable
 }
 
-func newScrape(collector string) *Scrape {
-	return newSharedScrape(collector, &scrapeShared{})
-}
-
 func newSharedScrape(collector string, shared *scrapeShared) *Scrape {
 	return &Scrape{collector: collector, shared: shared, seen: map[string]bool{}}
 }
