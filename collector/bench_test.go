@@ -2,6 +2,7 @@ package collector
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -23,8 +24,16 @@ func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return le
 // exporter wires them: NewSet from the registered factories, the Scraper in a registry,
 // the text exposition written out. Offsets are at the end of every log after the first
 // scrape, so this is the steady state of an endpoint. The cmdagent and ampcli of the
-// fixture are shell scripts run once per scrape, so their fork/exec is part of ns/op.
-func BenchmarkScrapeDemoHost(b *testing.B) {
+// fixture are shell scripts; here they run once per scrape (interval 0, the old
+// behaviour), so their fork/exec is part of ns/op.
+func BenchmarkScrapeDemoHost(b *testing.B) { benchScrapeDemoHost(b, false) }
+
+// BenchmarkScrapeDemoHostBackgroundCLIs is a warm scrape as the server does it by default:
+// the agent CLIs run in the background (here once, at a one-hour interval) and the scrape
+// serves their last result, so no scrape starts a process.
+func BenchmarkScrapeDemoHostBackgroundCLIs(b *testing.B) { benchScrapeDemoHost(b, true) }
+
+func benchScrapeDemoHost(b *testing.B, background bool) {
 	root, err := filepath.Abs(filepath.Join("fixtures", "hosts", "demo"))
 	if err != nil {
 		b.Fatal(err)
@@ -34,13 +43,20 @@ func BenchmarkScrapeDemoHost(b *testing.B) {
 	}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	var logs bytes.Buffer
+	runner := &Runner{Timeout: 5 * time.Second, MaxOutput: 1 << 20}
+	var refresher *Refresher
+	if background {
+		refresher = NewRefresher(runner, map[string]time.Duration{cliMcAfeeCmdAgent: time.Hour, cliCiscoAmpcli: time.Hour}, nil)
+		b.Cleanup(refresher.Stop)
+	}
 	set, err := NewSet(Env{
-		Logger:   slog.New(slog.NewTextHandler(&logs, nil)),
-		Paths:    Paths{RootFS: root, ProcFS: filepath.Join(root, "proc"), SysFS: filepath.Join(root, "sys")},
-		Runner:   &Runner{Timeout: 5 * time.Second, MaxOutput: 1 << 20},
-		StateDir: b.TempDir(),
-		Now:      func() time.Time { return now },
-		Location: time.UTC,
+		Logger:    slog.New(slog.NewTextHandler(&logs, nil)),
+		Paths:     Paths{RootFS: root, ProcFS: filepath.Join(root, "proc"), SysFS: filepath.Join(root, "sys")},
+		Runner:    runner,
+		Refresher: refresher,
+		StateDir:  b.TempDir(),
+		Now:       func() time.Time { return now },
+		Location:  time.UTC,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -75,4 +91,39 @@ func BenchmarkScrapeDemoHost(b *testing.B) {
 	}
 	b.ReportMetric(float64(series), "series/op")
 	b.ReportMetric(float64(out.n), "exposition_bytes/op")
+}
+
+// BenchmarkProcessScan is the one /proc scan of a scrape over this machine's real /proc.
+func BenchmarkProcessScan(b *testing.B) {
+	p := Paths{ProcFS: "/proc"}
+	procs, err := scanProcs(context.Background(), p)
+	if err != nil {
+		b.Skip(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := scanProcs(context.Background(), p); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(procs)), "processes/op")
+}
+
+// BenchmarkRefresherServe is what a scrape pays for a background CLI result.
+func BenchmarkRefresherServe(b *testing.B) {
+	path, err := filepath.Abs(filepath.Join("fixtures", "hosts", "demo", "opt", "McAfee", "agent", "bin", "cmdagent"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := NewRefresher(&Runner{Timeout: 5 * time.Second}, map[string]time.Duration{cliMcAfeeCmdAgent: time.Hour}, nil)
+	b.Cleanup(r.Stop)
+	env := Env{Runner: r.runner, Refresher: r}
+	ctx := context.Background()
+	if _, err := env.runCLI(ctx, newScrape("mcafee"), cliMcAfeeCmdAgent, "cmdagent", path, "-i"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = env.runCLI(ctx, newScrape("mcafee"), cliMcAfeeCmdAgent, "cmdagent", path, "-i")
+	}
 }

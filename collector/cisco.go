@@ -299,7 +299,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 	default:
 		return cisco.Posture{}, false // install_dir already failed: nothing to run
 	}
-	res, runErr := c.env.Runner.Run(ctx, path, "posture")
+	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_posture", path, "posture")
 	if errors.Is(runErr, ErrCommandNotFound) {
 		// Connectors before 8.x may ship without AmpCLI (sources.md S6): the files
 		// still tell most of the story, so this degrades rather than fails.
@@ -372,7 +372,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 	s.AgentInstalled(AgentCisco, true)
 
-	running, err := processRunning(ctx, p, ciscoDaemonComm)
+	running, err := s.processRunning(ctx, p, ciscoDaemonComm)
 	if s.Source("procfs_processes", err) {
 		s.Bool(ciscoRunningDesc, running)
 	}
@@ -392,7 +392,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 // scan and the active faults.
 func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 	path := c.env.Paths.Root(firstNonEmpty(c.cfg.ampcli, ciscoLinuxAmpcli))
-	res, runErr := c.env.Runner.Run(ctx, path, "status")
+	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_status", path, "status")
 	var cmdErr *CommandError
 	if runErr != nil && !(errors.As(runErr, &cmdErr) && !cmdErr.TimedOut && len(res.Stdout) > 0) {
 		s.Source("ampcli_status", runErr)

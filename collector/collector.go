@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,11 +33,14 @@ type Collector interface {
 // Env carries what a collector needs from the process: where to find things, how to run
 // commands, where to keep state, and the clock.
 type Env struct {
-	Logger   *slog.Logger
-	Paths    Paths
-	Runner   *Runner
-	StateDir string
-	Now      func() time.Time
+	Logger *slog.Logger
+	Paths  Paths
+	Runner *Runner
+	// Refresher runs the agent CLIs in the background (the server); nil runs them inline
+	// in the scrape (tests, --output.textfile, diagnose).
+	Refresher *Refresher
+	StateDir  string
+	Now       func() time.Time
 	// Location is the time zone agent logs and CLIs write their wall-clock times in.
 	Location *time.Location
 }
@@ -197,13 +201,48 @@ var (
 // Scraper runs every collector of a set once, concurrently, each bounded by timeout.
 // It is a prometheus.Collector meant for a per-request registry.
 type Scraper struct {
-	set     *Set
-	timeout time.Duration
+	set       *Set
+	timeout   time.Duration
+	instances []*instance
 }
 
 // Scraper returns a prometheus.Collector that runs the set with the given per-collector deadline.
 func (s *Set) Scraper(timeout time.Duration) *Scraper {
-	return &Scraper{set: s, timeout: timeout}
+	return &Scraper{set: s, timeout: timeout, instances: s.instances}
+}
+
+// ScraperOf is Scraper for only the named collectors (the collect[] URL parameter), each
+// of which must be enabled. An empty list means all.
+func (s *Set) ScraperOf(timeout time.Duration, names []string) (*Scraper, error) {
+	if len(names) == 0 {
+		return s.Scraper(timeout), nil
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	sc := &Scraper{set: s, timeout: timeout}
+	for _, in := range s.instances {
+		if want[in.name] {
+			sc.instances = append(sc.instances, in)
+			delete(want, in.name)
+		}
+	}
+	if len(want) > 0 {
+		bad := make([]string, 0, len(want))
+		for n := range want {
+			bad = append(bad, n)
+		}
+		sort.Strings(bad)
+		registryMu.Lock()
+		_, registered := registrations[bad[0]]
+		registryMu.Unlock()
+		if registered {
+			return nil, fmt.Errorf("collector %q is not enabled (start the exporter with --collector.%s); enabled: %s", bad[0], bad[0], strings.Join(s.Enabled(), ", "))
+		}
+		return nil, fmt.Errorf("unknown collector %q; enabled: %s", bad[0], strings.Join(s.Enabled(), ", "))
+	}
+	return sc, nil
 }
 
 // Describe sends no descriptors: the exporter's metrics depend on what each host has,
@@ -213,11 +252,12 @@ func (sc *Scraper) Describe(chan<- *prometheus.Desc) {}
 // Collect runs all collectors concurrently and forwards their metrics.
 func (sc *Scraper) Collect(ch chan<- prometheus.Metric) {
 	var wg sync.WaitGroup
-	wg.Add(len(sc.set.instances))
-	for _, in := range sc.set.instances {
+	wg.Add(len(sc.instances))
+	shared := &scrapeShared{}
+	for _, in := range sc.instances {
 		go func(in *instance) {
 			defer wg.Done()
-			sc.set.run(in, sc.timeout, ch)
+			sc.set.run(in, sc.timeout, shared, ch)
 		}(in)
 	}
 	wg.Wait()
@@ -227,12 +267,12 @@ type outcome struct {
 	err error
 }
 
-func (s *Set) run(in *instance, timeout time.Duration, ch chan<- prometheus.Metric) {
+func (s *Set) run(in *instance, timeout time.Duration, shared *scrapeShared, ch chan<- prometheus.Metric) {
 	logger := s.logger.With("collector", in.name)
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	start := time.Now()
-	scrape := newScrape(in.name)
+	scrape := newSharedScrape(in.name, shared)
 
 	var err error
 	timedOut := false
@@ -312,4 +352,19 @@ func boolFloat(b bool) float64 {
 		return 1
 	}
 	return 0
+}
+
+// Warm runs every collector once and discards the result. The server calls it at start-up
+// so the background refresh of each agent CLI starts then, not at the first scrape.
+func (s *Set) Warm(timeout time.Duration) {
+	ch := make(chan prometheus.Metric, 64)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range ch {
+		}
+	}()
+	s.Scraper(timeout).Collect(ch)
+	close(ch)
+	<-done
 }

@@ -16,3 +16,8 @@ func writeFile(t *testing.T, path, content string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// newScrape is a scrape of its own (nothing shared with other collectors), for tests.
+func newScrape(collector string) *Scrape {
+	return newSharedScrape(collector, &scrapeShared{})
+}

@@ -92,7 +92,7 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 		s.Bool(scanUserDesc, present)
 	}
 
-	running, err := processRunning(ctx, p, "auditd")
+	running, err := s.processRunning(ctx, p, "auditd")
 	if s.Source("procfs_processes", err) {
 		s.Bool(auditdRunningDesc, running)
 	}

@@ -155,7 +155,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 	var info *mcafee.CmdAgentInfo
 	var cmdErr error
 	if cmdPath != "" {
-		info, cmdErr = c.runCmdAgent(ctx, cmdPath, loc)
+		info, cmdErr = c.runCmdAgent(ctx, s, cmdPath, loc)
 	}
 	var reg *mcafee.RegistryAgentInfo
 	var regErr error
@@ -226,8 +226,8 @@ func (c *mcafeeCollector) cmdAgentCandidates() []string {
 // runCmdAgent runs `cmdagent -i` and nothing else: the other switches (-c, -e, -p, -f)
 // make the agent act (sources.md S12). A non-zero exit with recognisable output counts as
 // read, since the output is what the collector needs.
-func (c *mcafeeCollector) runCmdAgent(ctx context.Context, path string, loc *time.Location) (*mcafee.CmdAgentInfo, error) {
-	res, runErr := c.env.Runner.Run(ctx, path, "-i")
+func (c *mcafeeCollector) runCmdAgent(ctx context.Context, s *Scrape, path string, loc *time.Location) (*mcafee.CmdAgentInfo, error) {
+	res, runErr := c.env.runCLI(ctx, s, cliMcAfeeCmdAgent, "cmdagent", path, "-i")
 	var cmdErr *CommandError
 	if errors.As(runErr, &cmdErr) && (cmdErr.TimedOut || cmdErr.ExitCode < 0) {
 		// Killed (by the timeout or a crash) part-way through: what it printed may stop

@@ -75,7 +75,9 @@ func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []p
 	if cli == "" || c.env.Runner == nil {
 		return nil, nil
 	}
-	res, err := c.env.Runner.Run(ctx, cli, "-i")
+	// The same background run as the mcafee collector's (one cmdagent per interval for
+	// both); its freshness is reported there.
+	res, err := c.env.runCLI(ctx, nil, cliMcAfeeCmdAgent, "mcafee_cmdagent", cli, "-i")
 	if err != nil && len(res.Stdout) == 0 {
 		return nil, []probeSource{{"mcafee_cmdagent", err}}
 	}

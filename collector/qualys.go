@@ -209,7 +209,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		c.env.Logger.Debug("qualys-cloud-agent.conf HostIdSearchDir is not an absolute path; reading the default host id file")
 	}
 	hostIDRaw, hostIDErr := os.ReadFile(p.Root("/" + hostIDFile))
-	procs, procErr := scanQualysProcesses(ctx, p)
+	procs, procErr := scanQualysProcesses(ctx, s, p)
 	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
 		procs.running[qualys.ProcAgent] || exists(p.Root(qualysInstallDir))
 	if !installed {
@@ -536,38 +536,28 @@ type qualysProcesses struct {
 	edrPluginUnderAuditd bool
 }
 
-// scanQualysProcesses reads <procfs>/<pid>/stat of every process (its comm and parent)
-// and the cmdline only of those whose comm is a watched name, so a scrape costs one small
-// read per process. A process that renamed itself away from its binary's name is missed.
-func scanQualysProcesses(ctx context.Context, p Paths) (qualysProcesses, error) {
+// scanQualysProcesses takes the comm and parent of every process from the scrape's shared
+// process list (one stat read per process for all collectors) and reads the cmdline only
+// of those whose comm is a watched name. A process that renamed itself away from its
+// binary's name is missed.
+func scanQualysProcesses(ctx context.Context, s *Scrape, p Paths) (qualysProcesses, error) {
 	procs := qualysProcesses{running: map[string]bool{}}
-	entries, err := os.ReadDir(p.Proc())
+	list, err := s.processes(ctx, p)
 	if err != nil {
 		return procs, err
 	}
-	parents := map[int]int{}
+	parents := make(map[int]int, len(list))
 	names := map[int]string{}
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return procs, err
+	for _, st := range list {
+		if !st.HasStat {
+			continue // no parent known: not a process the stat scan would have seen
 		}
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid <= 0 {
-			continue
-		}
-		raw, err := os.ReadFile(p.Proc(e.Name(), "stat"))
-		if err != nil {
-			continue // exited while we scanned
-		}
-		st, err := qualys.ParseProcStat(raw)
-		if err != nil {
-			continue
-		}
+		pid := st.PID
 		parents[pid] = st.PPID
 		if _, ok := qualys.MatchAgentProcess(st.Comm, nil); !ok {
 			continue
 		}
-		cmdline, _ := os.ReadFile(p.Proc(e.Name(), "cmdline"))
+		cmdline, _ := os.ReadFile(p.Proc(strconv.Itoa(pid), "cmdline"))
 		if name, ok := qualys.MatchAgentProcess(st.Comm, qualys.SplitCmdline(cmdline)); ok {
 			names[pid] = name
 			procs.running[name] = true

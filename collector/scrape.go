@@ -28,17 +28,24 @@ const (
 // concurrent use, so a collector may read its sources in parallel.
 type Scrape struct {
 	collector string
-	mu        sync.Mutex
-	sealed    bool
-	metrics   []prometheus.Metric
-	sources   []prometheus.Metric
-	seen      map[string]bool
-	failures  []error
-	degraded  []error
+	// shared is what every collector of one scrape reads once (the process list).
+	shared   *scrapeShared
+	mu       sync.Mutex
+	sealed   bool
+	metrics  []prometheus.Metric
+	sources  []prometheus.Metric
+	seen     map[string]bool
+	failures []error
+	degraded []error
 }
 
-func newScrape(collector string) *Scrape {
-	return &Scrape{collector: collector, seen: map[string]bool{}}
+// scrapeShared is read at most once per scrape, by whichever collector asks first.
+type scrapeShared struct {
+	procs procTable
+}
+
+func newSharedScrape(collector string, shared *scrapeShared) *Scrape {
+	return &Scrape{collector: collector, shared: shared, seen: map[string]bool{}}
 }
 
 // Collector is the name of the collector this scrape belongs to.

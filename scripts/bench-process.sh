@@ -13,7 +13,9 @@
 # BENCH_SCRAPES and after BENCH_SCRAPES_LONG scrapes; binary size. Markdown on stdout.
 #
 # Environment: BENCH_SCRAPES (default 1000), BENCH_SCRAPES_LONG (default 10000),
-# BENCH_NODE=0 skips node_exporter (otherwise installed with apt-get when missing).
+# BENCH_NODE=0 skips node_exporter (otherwise installed with apt-get when missing);
+# BENCH_SUMMARY=FILE also writes the key numbers as shell assignments for
+# bench-footprint.sh's target table.
 set -euo pipefail
 
 scrapes=${BENCH_SCRAPES:-1000}
@@ -168,6 +170,17 @@ for n in "${names[@]}"; do
 	file_long[$n]=$(rss_kib "${pid_of[$n]}" RssFile)
 done
 
+if [[ -n ${BENCH_SUMMARY:-} ]]; then
+	{
+		echo "sa_cpu_total=$(echo "${cpu_own[secagent]} + ${cpu_child[secagent]}" | bc)"
+		echo "node_cpu=${cpu_own[node]:-0}"
+		echo "sa_rss_long=${rss_long[secagent]}"
+		echo "node_rss_long=${rss_long[node]:-0}"
+		echo "sa_anon_long=${anon_long[secagent]}"
+		echo "node_anon_long=${anon_long[node]:-0}"
+	} >"$BENCH_SUMMARY"
+fi
+
 ratio() { if [[ -n ${2:-} && $2 != 0 && $2 != .000 ]]; then echo "scale=2; $1 / $2" | bc; else echo "-"; fi; }
 mib() { echo "scale=1; $1 / 1024" | bc; }
 row() { # label secagent node ratio
@@ -205,9 +218,10 @@ row "VmHWM (peak RSS), MiB" "$(mib "${hwm[secagent]}")" "$(mib "${hwm[node]:-0}"
 row "binary size, MiB (stripped)" "$(mib $((size[secagent] / 1024)))" "$(mib $((${size[node]:-0} / 1024)))" "$(ratio "${size[secagent]}" "${size[node]:-}")"
 echo
 echo "What each scrape includes: secagent_exporter runs its default collectors ($(grep -o 'secagent_collector_success{collector="[a-z_]*"' "$work/secagent.prom" | sed 's/.*="//; s/"$//' | paste -sd, | sed 's/,/, /g'))"
-echo "over the demo host fixture, whose cmdagent and ampcli are shell scripts forked once per"
-echo "scrape (real agents' CLIs cost what they cost; the child row isolates them), plus the"
-echo "go_*/process_*/promhttp_* self-metrics it serves by default."
+echo "over the demo host fixture, whose cmdagent and ampcli are shell scripts the exporter runs"
+echo "in the background once a minute (default intervals), never in a scrape: the child row is"
+echo "those runs spread over the scrapes of the phase (real agents' CLIs cost what they cost),"
+echo "plus the go_*/process_*/promhttp_* self-metrics it serves by default."
 if [[ $use_node == 1 ]]; then
 	echo "node_exporter runs its $(grep -c 'level=info collector=' "$work/node.log" || true) default collectors"
 	echo "over this machine's real /proc and /sys, plus the same kind of self-metrics."

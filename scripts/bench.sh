@@ -2,9 +2,10 @@
 # `make bench`: runs every benchmark and rewrites the generated sections of
 # docs/performance.md (machine, go, logs, process) and docs/deployment.md (fleet) between
 # their <!-- BEGIN x --> / <!-- END x --> markers, so a rerun shows up as a diff. Nothing
-# is written unless every part succeeded. About 8 minutes on 2 vCPU with the defaults;
+# is written unless every part succeeded. About 12 minutes on 2 vCPU with the defaults;
 # bigger runs: BENCH_LOG_MB, BENCH_ROUNDS (bench-logs.sh), BENCH_SCRAPES,
-# BENCH_SCRAPES_LONG (bench-process.sh), BENCH_GO_TIME (Go -benchtime, default 1s).
+# BENCH_SCRAPES_LONG (bench-process.sh), BENCH_FOOT_SCRAPES, BENCH_SLOW_SCRAPES,
+# BENCH_IDLE_SECONDS (bench-footprint.sh), BENCH_GO_TIME (Go -benchtime, default 1s).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
@@ -21,7 +22,9 @@ go test -run '^$' -bench . -benchmem -benchtime "$gotime" $(go list ./... | grep
 echo "== log engine (bench-logs.sh)" >&2
 scripts/bench-logs.sh >"$out/logs.md"
 echo "== whole process (bench-process.sh)" >&2
-scripts/bench-process.sh >"$out/process.md"
+BENCH_SUMMARY="$out/process.env" scripts/bench-process.sh >"$out/process.md"
+echo "== agent CLI footprint (bench-footprint.sh)" >&2
+BENCH_SUMMARY="$out/process.env" scripts/bench-footprint.sh >"$out/footprint.md"
 echo "== fleet (bench-fleet.sh)" >&2
 scripts/bench-fleet.sh >"$out/fleet.md"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -47,7 +50,7 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo '```'
 } >"$out/go.md"
 
-for s in machine go logs process; do
+for s in machine go logs process footprint; do
 	scripts/bench-section.sh docs/performance.md "$s" <"$out/$s.md"
 done
 scripts/bench-section.sh docs/deployment.md fleet <"$out/fleet.md"

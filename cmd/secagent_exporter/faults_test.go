@@ -64,6 +64,10 @@ func (h *faultHost) args() []string {
 		"--state.dir=" + h.state,
 		"--testing.time=" + pinnedTime, "--collector.timezone=UTC",
 		"--collector.command-timeout=1s", "--collector.timeout=3s",
+		// Faults are injected between two scrapes: at interval 0 every scrape runs the
+		// agent CLIs, so the next scrape shows the fault. Background refreshes serve the
+		// same results later (TestCLIRunsIndependentOfScrapers).
+		"--collector.mcafee.cmdagent-interval=0", "--collector.cisco.ampcli-interval=0",
 		"--log.level=debug",
 	}
 }

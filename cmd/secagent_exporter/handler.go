@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,12 +47,33 @@ func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	timeout := collectorDeadline(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), h.timeout, h.margin)
+	// collect[]=name (repeatable), as node_exporter and windows_exporter take it, runs only
+	// those collectors, so a site can scrape a slow one less often.
+	scraper, err := h.set.ScraperOf(timeout, collectParams(r))
+	if err != nil {
+		http.Error(w, "collect[]: "+err.Error(), http.StatusBadRequest)
+		return
+	}
 	registry := prometheus.NewRegistry()
-	registry.MustRegister(h.set.Scraper(timeout))
+	registry.MustRegister(scraper)
 	promhttp.HandlerFor(prometheus.Gatherers{h.exporter, registry}, promhttp.HandlerOpts{
 		ErrorLog:      h.errLogger,
 		ErrorHandling: promhttp.ContinueOnError,
 	}).ServeHTTP(w, r)
+}
+
+// collectParams returns the collect[] values; windows_exporter's comma-separated form
+// (collect[]=a,b) is accepted too.
+func collectParams(r *http.Request) []string {
+	var names []string
+	for _, v := range r.URL.Query()["collect[]"] {
+		for _, n := range strings.Split(v, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
 }
 
 // collectorDeadline caps the configured per-collector timeout by what the scraper waits

@@ -153,7 +153,15 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	logger.Info("Starting "+exporterName, "version", version.Info())
 	logger.Debug("Build context", "build_context", version.BuildContext())
 
-	set, err := buildCollectors(o, logger)
+	// Only the server refreshes agent CLIs in the background; --config.check and
+	// --output.textfile collect once, running each CLI inline.
+	var refresher *collector.Refresher
+	if !o.configCheck && o.textfile == "" {
+		refresher = collector.NewRefresher(newRunner(o), collector.CLIIntervals(), exporterClock(o))
+		// Stopping kills a CLI still running and waits for every refresh loop.
+		defer refresher.Stop()
+	}
+	set, err := buildCollectorsWith(o, logger, refresher)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 1
@@ -196,6 +204,9 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	}
 	stopped := make(chan struct{})
 	defer close(stopped)
+	// The first refresh of every agent CLI starts now; the first scrape waits for it,
+	// bounded by its deadline.
+	go set.Warm(o.collectorTimeout)
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -281,21 +292,35 @@ func loadLocation(name string) (*time.Location, error) {
 }
 
 func buildCollectors(o *options, logger *slog.Logger) (*collector.Set, error) {
+	return buildCollectorsWith(o, logger, nil)
+}
+
+// buildCollectorsWith builds the enabled collectors; refresher nil runs agent CLIs inline.
+func buildCollectorsWith(o *options, logger *slog.Logger, refresher *collector.Refresher) (*collector.Set, error) {
 	loc, _ := loadLocation(o.timezone)
-	now := time.Now
-	if o.testingTime != "" {
-		pinned, _ := time.Parse(time.RFC3339, o.testingTime)
-		now = func() time.Time { return pinned }
-	}
 	env := collector.Env{
-		Logger:   logger,
-		Paths:    collectorPaths(o),
-		Runner:   &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
-		StateDir: o.stateDir,
-		Now:      now,
-		Location: loc,
+		Logger:    logger,
+		Paths:     collectorPaths(o),
+		Runner:    newRunner(o),
+		Refresher: refresher,
+		StateDir:  o.stateDir,
+		Now:       exporterClock(o),
+		Location:  loc,
 	}
 	return collector.NewSet(env)
+}
+
+func newRunner(o *options) *collector.Runner {
+	return &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput}
+}
+
+// exporterClock is time.Now, or the --testing.time pinned clock.
+func exporterClock(o *options) func() time.Time {
+	if o.testingTime != "" {
+		pinned, _ := time.Parse(time.RFC3339, o.testingTime)
+		return func() time.Time { return pinned }
+	}
+	return time.Now
 }
 
 // collectorPaths resolves --path.*; agent CLIs are run only by absolute path, so relative

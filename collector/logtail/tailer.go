@@ -81,7 +81,10 @@ type Tailer struct {
 	// fsync the state file.
 	committed []byte
 
-	filesSeen                                 atomic.Int64
+	filesSeen  atomic.Int64
+	quickPolls atomic.Int64
+	// quick: what the last clean Poll left, so an unchanged source costs a stat per file.
+	quick                                     *quickState
 	records, lines, undecodable, truncatedCnt atomic.Uint64
 
 	dec   lineDecoder
@@ -203,6 +206,9 @@ type openLog struct {
 // newline yet) is left for the next Poll. Errors opening/reading files are returned (joined) but
 // records from the files that could be read are still delivered.
 func (t *Tailer) Poll(ctx context.Context, handle func(Record)) error {
+	if t.unchanged() {
+		return nil
+	}
 	var errs []error
 	paths, err := t.match()
 	if err != nil {
@@ -281,6 +287,7 @@ func (t *Tailer) Poll(ctx context.Context, handle func(Record)) error {
 		}
 	}
 	t.known = true
+	t.remember(logs, len(errs) == 0 && ctx.Err() == nil)
 	return errors.Join(errs...)
 }
 
