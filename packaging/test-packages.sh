@@ -100,7 +100,8 @@ msiinfo export "$msi" Directory > "$work/Directory"
 msiinfo export "$msi" Property > "$work/Property"
 # ServiceInstall: own process (16), auto start (2), LocalSystem, flags from the install parameters.
 has "$work/ServiceInstall" "$(printf 'secagent_exporter\tsecagent_exporter\t16\t2\t1\t\t\tLocalSystem')" "service: own process, automatic start, LocalSystem"
-has "$work/ServiceInstall" '--config.file="\[CONFIGDIR\]config.yml"' "service passes --config.file"
+has "$work/ServiceInstall" '--config.file="\[CONFIG_FILE\]"' "service passes --config.file (CONFIG_FILE)"
+has "$work/CustomAction" "$(printf 'SetConfigFileDefault\t[0-9]*\tCONFIG_FILE\t\\[CONFIGDIR\\]config.yml')" "CONFIG_FILE defaults to the installed config.yml"
 has "$work/ServiceInstall" '--state.dir="\[CONFIGDIR\]state"' "service passes --state.dir under ProgramData"
 has "$work/ServiceInstall" '--web.listen-address=\[LISTEN_ADDR\]:\[LISTEN_PORT\]' "service passes LISTEN_ADDR/LISTEN_PORT"
 has "$work/ServiceInstall" '--collectors.enabled=\[ENABLED_COLLECTORS\]' "service passes ENABLED_COLLECTORS"
@@ -131,9 +132,10 @@ else
   ok "no Registry row under the service key"
 fi
 cut -f 11 "$work/ServiceInstall" | tail -n +4 > "$work/paths"
-cut -f 4 "$work/CustomAction" | tail -n +4 >> "$work/paths"
-unquoted=$(tr ' ' '\n' < "$work/paths" | grep -E '\[(APPLICATIONFOLDER|CONFIGDIR|ProgramFiles64Folder|CommonAppDataFolder)\]' |
-  grep -v -E '"\[(APPLICATIONFOLDER|CONFIGDIR|ProgramFiles64Folder|CommonAppDataFolder)\][^" ]*"' || true)
+# Command lines of the custom actions that run a program (not the ones setting a property).
+awk -F'\t' 'NR > 3 && $3 ~ /EXE$/ { print $4 }' "$work/CustomAction" >> "$work/paths"
+unquoted=$(tr ' ' '\n' < "$work/paths" | grep -E '\[(APPLICATIONFOLDER|CONFIGDIR|CONFIG_FILE|ProgramFiles64Folder|CommonAppDataFolder)\]' |
+  grep -v -E '"\[(APPLICATIONFOLDER|CONFIGDIR|CONFIG_FILE|ProgramFiles64Folder|CommonAppDataFolder)\][^" ]*"' || true)
 [ -z "$unquoted" ] && ok "every install path in service arguments and custom actions is quoted" || fail "unquoted install paths: $unquoted"
 # Deferred actions must sit between InstallServices and StartServices; the old version
 # is removed after InstallFinalize so shared components (config.yml) survive upgrades.

@@ -261,8 +261,12 @@ msi_test() {
   cp "$MSI" "$drive_c/secagent/secagent_exporter.msi"
   local port=$((20000 + RANDOM % 20000)) svc=secagent_exporter image desc
   local app="$drive_c/Program Files/secagent_exporter" data="$drive_c/ProgramData/secagent_exporter"
-  if w 120 msiexec /i 'C:\secagent\secagent_exporter.msi' /qn LISTEN_ADDR=127.0.0.1 LISTEN_PORT=$port >/dev/null; then
-    ok "msi: msiexec /i /qn LISTEN_ADDR=127.0.0.1 LISTEN_PORT=$port"
+  # A site config file in a folder with a space: it must reach the service quoted.
+  mkdir -p "$drive_c/secagent/site config"
+  printf 'web.disable-exporter-metrics: true\n' >"$drive_c/secagent/site config/exporter.yml"
+  if w 120 msiexec /i 'C:\secagent\secagent_exporter.msi' /qn LISTEN_ADDR=127.0.0.1 LISTEN_PORT=$port \
+    'CONFIG_FILE=C:\secagent\site config\exporter.yml' >/dev/null; then
+    ok "msi: msiexec /i /qn LISTEN_ADDR=127.0.0.1 LISTEN_PORT=$port CONFIG_FILE=<path with a space>"
   else
     fail "msi: msiexec /i failed"
     return 0
@@ -273,7 +277,7 @@ msi_test() {
   # ServiceInstall's Description and Arguments, deformatted with the properties given.
   if printf '%s' "$desc" | grep -q 'Prometheus exporter for the health of endpoint-security agents' &&
     printf '%s' "$image" | grep -qF 'C:\Program Files\secagent_exporter\secagent_exporter.exe' &&
-    printf '%s' "$image" | grep -qF -- '--config.file="C:\ProgramData\secagent_exporter\config.yml" --state.dir="C:\ProgramData\secagent_exporter\state"' &&
+    printf '%s' "$image" | grep -qF -- '--config.file="C:\secagent\site config\exporter.yml" --state.dir="C:\ProgramData\secagent_exporter\state"' &&
     printf '%s' "$image" | grep -qF -- "--web.listen-address=127.0.0.1:$port"; then
     ok "msi: service registered from the ServiceInstall table: $image"
   else
@@ -293,6 +297,11 @@ msi_test() {
     printf '%s\n' "$body" | grep -q '^connector_running 1' &&
     printf '%s\n' "$body" | grep -q '^qualys_agent_running 1'; then
     ok "msi: /metrics answers on the MSI's LISTEN_PORT, agents seen from the service"
+    if printf '%s\n' "$body" | grep -q '^go_goroutines'; then
+      fail "msi: CONFIG_FILE not applied (go_* metrics present)"
+    else
+      ok "msi: CONFIG_FILE applied (web.disable-exporter-metrics from it)"
+    fi
   else
     fail "msi: /metrics on :$port: $(printf '%s\n' "$body" | grep -E '^(connector|qualys_agent)_running|build_info' | tr '\n' ' ')"
   fi
@@ -310,6 +319,7 @@ msi_test() {
   [ "$(sc_state $svc)" = absent ] && ok "msi: no service left" || fail "msi: service left: $(sc_state $svc)"
   local left
   left=$(find "$app" "$data" 2>/dev/null | head -5 || true)
+  [ -f "$drive_c/secagent/site config/exporter.yml" ] && ok "msi: the site's own config file kept" || fail "msi: uninstall removed the site config file"
   [ -z "$left" ] && ok "msi: no files left" || fail "msi: files left: $left"
   w 20 reg query 'HKLM\System\CurrentControlSet\Services\EventLog\Application\secagent_exporter' >/dev/null 2>&1 &&
     fail "msi: Event Log source left" || ok "msi: Event Log source removed"
