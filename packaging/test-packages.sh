@@ -100,7 +100,9 @@ msiinfo export "$msi" Directory > "$work/Directory"
 msiinfo export "$msi" Property > "$work/Property"
 # ServiceInstall: own process (16), auto start (2), LocalSystem, flags from the install parameters.
 has "$work/ServiceInstall" "$(printf 'secagent_exporter\tsecagent_exporter\t16\t2\t1\t\t\tLocalSystem')" "service: own process, automatic start, LocalSystem"
-has "$work/ServiceInstall" '--config.file="\[CONFIGDIR\]config.yml"' "service passes --config.file"
+has "$work/ServiceInstall" '--config.file="\[CONFIG_FILE\]"' "service passes --config.file (CONFIG_FILE)"
+has "$work/CustomAction" "$(printf 'SetConfigFileDefault\t[0-9]*\tCONFIG_FILE\t\\[CONFIGDIR\\]config.yml')" "CONFIG_FILE defaults to the installed config.yml"
+has "$work/ServiceInstall" '--state.dir="\[CONFIGDIR\]state"' "service passes --state.dir under ProgramData"
 has "$work/ServiceInstall" '--web.listen-address=\[LISTEN_ADDR\]:\[LISTEN_PORT\]' "service passes LISTEN_ADDR/LISTEN_PORT"
 has "$work/ServiceInstall" '--collectors.enabled=\[ENABLED_COLLECTORS\]' "service passes ENABLED_COLLECTORS"
 # 163 = start on install (1) + stop on install (2) + stop on uninstall (32) + delete on uninstall (128)
@@ -115,6 +117,26 @@ has "$work/File" 'config.yml' "MSI ships config.yml"
 has "$work/Directory" "$(printf 'CONFIGDIR\tCommonAppDataFolder')" "config.yml goes under ProgramData"
 has "$work/Property" "$(printf 'LISTEN_PORT\t9847')" "LISTEN_PORT defaults to 9847"
 has "$work/Property" "$(printf 'ProductVersion\t')" "ProductVersion set"
+# CWE-428 (unquoted service path): the service comes from the ServiceInstall table, whose
+# path Windows Installer quotes itself; nothing else creates or re-points it, and every
+# install path the package writes itself (service arguments, custom action command lines)
+# is quoted.
+if grep -qi -e 'binPath' -e '[[:space:]]create[[:space:]]' "$work/CustomAction"; then
+  fail "a custom action creates or re-points a service: $(grep -i -e binPath -e create "$work/CustomAction")"
+else
+  ok "service created only from ServiceInstall"
+fi
+if grep -qi 'CurrentControlSet\\Services\\secagent_exporter' "$work/Registry"; then
+  fail "Registry table writes the service key (ImagePath must come from ServiceInstall)"
+else
+  ok "no Registry row under the service key"
+fi
+cut -f 11 "$work/ServiceInstall" | tail -n +4 > "$work/paths"
+# Command lines of the custom actions that run a program (not the ones setting a property).
+awk -F'\t' 'NR > 3 && $3 ~ /EXE$/ { print $4 }' "$work/CustomAction" >> "$work/paths"
+unquoted=$(tr ' ' '\n' < "$work/paths" | grep -E '\[(APPLICATIONFOLDER|CONFIGDIR|CONFIG_FILE|ProgramFiles64Folder|CommonAppDataFolder)\]' |
+  grep -v -E '"\[(APPLICATIONFOLDER|CONFIGDIR|CONFIG_FILE|ProgramFiles64Folder|CommonAppDataFolder)\][^" ]*"' || true)
+[ -z "$unquoted" ] && ok "every install path in service arguments and custom actions is quoted" || fail "unquoted install paths: $unquoted"
 # Deferred actions must sit between InstallServices and StartServices; the old version
 # is removed after InstallFinalize so shared components (config.yml) survive upgrades.
 seq() { awk -F'\t' -v a="$1" '$1 == a { print $3 }' "$work/Sequence"; }
@@ -125,6 +147,12 @@ for a in ServiceDelayedAutoStart ServiceRestartOnFailure ServiceRestartOnNonZero
     fail "$a sequenced at $(seq "$a")"
   fi
 done
+if [ "$(seq RemoveStateDir)" -gt "$(seq StopServices)" ] && [ "$(seq RemoveStateDir)" -lt "$(seq RemoveFiles)" ]; then
+  ok "state folder removed after StopServices, before RemoveFiles"
+else
+  fail "RemoveStateDir sequenced at $(seq RemoveStateDir)"
+fi
+has "$work/CustomAction" 'rd /s /q "\[CONFIGDIR\]state"' "uninstall removes the state folder (quoted)"
 [ "$(seq RemoveExistingProducts)" -gt "$(seq InstallFinalize)" ] && ok "previous version removed after InstallFinalize" || fail "RemoveExistingProducts at $(seq RemoveExistingProducts)"
 mkdir -p "$work/msi"
 msiextract -C "$work/msi" "$msi" >/dev/null

@@ -442,6 +442,11 @@ func rotatingWriter(live, mode string, total, perFile int) error {
 	for i := 0; i < total; i++ {
 		if i > 0 && i%perFile == 0 {
 			rotations++
+			// The writer closes before it renames, as a Windows agent must: Go opens files
+			// without FILE_SHARE_DELETE, so Windows refuses to rename one still open.
+			if mode != "copytruncate" {
+				f.Close()
+			}
 			switch mode {
 			case "rename-shift":
 				for k := rotations - 1; k >= 0; k-- {
@@ -452,7 +457,6 @@ func rotatingWriter(live, mode string, total, perFile int) error {
 				if err := os.Rename(live, live+".0"); err != nil {
 					return err
 				}
-				f.Close()
 				if f, err = open(); err != nil {
 					return err
 				}
@@ -477,7 +481,6 @@ func rotatingWriter(live, mode string, total, perFile int) error {
 				if err := os.Rename(live, fmt.Sprintf("%s.%d", live, rotations)); err != nil {
 					return err
 				}
-				f.Close()
 				if f, err = open(); err != nil {
 					return err
 				}
