@@ -332,6 +332,9 @@ func (s *Set) run(in *instance, timeout time.Duration, shared *scrapeShared, ch 
 	for _, m := range result.sources {
 		ch <- m
 	}
+	for _, m := range skippedMetrics(in.name) {
+		ch <- m
+	}
 	ch <- prometheus.MustNewConstMetric(collectorSuccessDesc, prometheus.GaugeValue, success, in.name)
 	ch <- prometheus.MustNewConstMetric(collectorDurationDesc, prometheus.GaugeValue, duration, in.name)
 	ch <- prometheus.MustNewConstMetric(collectorTimeoutDesc, prometheus.GaugeValue, boolFloat(timedOut), in.name)

@@ -107,6 +107,8 @@ func newEPOServerCollectorWith(env Env, cfg epoServerConfig) (*epoServerCollecto
 		Name:          epoServerLogSource,
 		Globs:         globs,
 		IsRecordStart: mcafee.IsServerRecordStart,
+		FS:            env.Paths.Host(),
+		OnSkip:        skipCounter("epo_server"),
 	}, store, env.Logger)
 	w := mcafee.NewSequenceErrorWindow(cfg.window, 0)
 	if t.Derived(w) {

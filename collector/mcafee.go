@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -171,7 +170,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 	}
 
 	dirs := c.logDirs()
-	dirsPresent, dirErr := checkLogDirs(c.resolvedLogDirs(dirs))
+	dirsPresent, dirErr := checkLogDirs(c.env.Paths.Host(), c.resolvedLogDirs(dirs))
 	installed := cmdPath != "" || reg != nil || dirsPresent || dirErr != nil
 	s.AgentInstalled(AgentMcAfee, installed)
 	if !installed {
@@ -209,7 +208,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 func (c *mcafeeCollector) findCmdAgent() string {
 	for _, p := range c.cmdAgentCandidates() {
 		resolved := c.env.Paths.Root(p)
-		if fi, err := os.Stat(resolved); err == nil && !fi.IsDir() {
+		if fi, err := c.env.Paths.Host().Stat(resolved); err == nil && !fi.IsDir() {
 			return resolved
 		}
 	}
@@ -391,6 +390,8 @@ func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
 		Globs:         globs,
 		Encoding:      c.cfg.logEncoding,
 		IsRecordStart: mcafee.IsAgentRecordStart,
+		FS:            c.env.Paths.Host(),
+		OnSkip:        skipCounter("mcafee"),
 	}, c.store, c.env.Logger)
 	if first {
 		fam.tailer.Derived(&fam.state)

@@ -105,7 +105,12 @@ func (f FS) Dir() string { return f.dir }
 func (f FS) split(name string) (root, rel string, err error) {
 	if f.dir == "" {
 		if !filepath.IsAbs(name) {
-			return "", "", fmt.Errorf("%s: not an absolute host path", name)
+			// A path the operator gave (classify, a test) relative to the working directory.
+			abs, err := filepath.Abs(name)
+			if err != nil {
+				return "", "", err
+			}
+			name = abs
 		}
 		vol := filepath.VolumeName(name)
 		return vol + string(filepath.Separator), strings.TrimLeft(name[len(vol):], `\/`), nil
@@ -350,6 +355,27 @@ func (f FS) ReadDir(name string) (entries []fs.DirEntry, err error) {
 	return entries, nil
 }
 
+// ReadDirN reads at most n entries of the directory name resolves to, in directory
+// order: a cheap way to learn whether a directory can be listed.
+func (f FS) ReadDirN(name string, n int) (entries []fs.DirEntry, err error) {
+	err = f.do(name, true, func(r *os.Root, rel string) error {
+		d, err := r.Open(rel)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		entries, err = d.ReadDir(n)
+		if err == io.EOF {
+			err = nil
+		}
+		return err
+	})
+	if err != nil {
+		return nil, withPath(err, name)
+	}
+	return entries, nil
+}
+
 func readDir(r *os.Root, rel string, limit int) ([]fs.DirEntry, error) {
 	d, err := r.Open(rel)
 	if err != nil {
@@ -363,11 +389,14 @@ func readDir(r *os.Root, rel string, limit int) ([]fs.DirEntry, error) {
 		if len(out) > limit {
 			return nil, &RefusedError{Path: rel, Reason: ReasonTooLarge, Detail: fmt.Sprintf("more than %d directory entries", limit)}
 		}
-		if err == io.EOF || len(batch) == 0 {
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return nil, err
+		}
+		if len(batch) == 0 {
+			break
 		}
 	}
 	slices.SortFunc(out, func(a, b fs.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
