@@ -68,7 +68,7 @@ type RefusedError struct {
 }
 
 func (e *RefusedError) Error() string {
-	return fmt.Sprintf("%s: refused (%s): %s", e.Path, e.Reason, e.Detail)
+	return e.Path + ": " + e.Detail
 }
 
 // Reason returns the RefusedError reason in err's chain, or "".
@@ -208,7 +208,18 @@ func (f FS) do(name string, followLast bool, fn func(r *os.Root, rel string) err
 func withPath(err error, name string) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return &fs.PathError{Op: pe.Op, Path: name, Err: pe.Err}
+		// os.Root names its calls openat, statat...: the operator reads the plain verb
+		// and the path as configured, not the resolved relative one.
+		op := pe.Op
+		switch op {
+		case "openat":
+			op = "open"
+		case "statat", "fstatat":
+			op = "stat"
+		case "readlinkat":
+			op = "readlink"
+		}
+		return &fs.PathError{Op: op, Path: name, Err: pe.Err}
 	}
 	var re *RefusedError
 	if errors.As(err, &re) {
@@ -462,6 +473,10 @@ func (f FS) Glob(pattern string, max int) (matches []string, skipped int, err er
 	for _, c := range cands {
 		res, err := resolve(r, vol, c, true)
 		if err != nil {
+			if Reason(err) != "" {
+				// A link loop is a match the caller must hear about when it opens it.
+				found = append(found, match{name: join(root, c)})
+			}
 			continue
 		}
 		fi, err := r.Stat(res)
