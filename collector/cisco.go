@@ -282,7 +282,7 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		version = posture.ConnectorVersion
 	}
 	uuid := firstNonEmpty(local.AgentUUID, posture.AgentUUID, reg.GUID)
-	s.Gauge(ciscoInfoDesc, 1, version, normaliseUUID(uuid), ciscoPlatformWindows)
+	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", version), uuidLabel(s, uuid), ciscoPlatformWindows)
 
 	c.tetraMetrics(s, posture, postureOK, local, localOK)
 	return nil
@@ -382,7 +382,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	s.Source("global_xml", err)
 	local, err := readParsed(p.Host(), p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
 	s.Source("local_xml", err)
-	s.Gauge(ciscoInfoDesc, 1, global.Version, normaliseUUID(local.AgentUUID), ciscoPlatformLinux)
+	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", global.Version), uuidLabel(s, local.AgentUUID), ciscoPlatformLinux)
 
 	c.ampcliStatus(ctx, s)
 	c.clamavDefinitions(s)
@@ -542,6 +542,18 @@ func normaliseUUID(s string) string {
 		return "" // not a UUID (raw XML text of any length): never a label value
 	}
 	return s
+}
+
+// uuidLabel is normaliseUUID with a dropped value counted.
+func uuidLabel(s *Scrape, raw string) string {
+	if u := normaliseUUID(raw); u != "" || strings.TrimSpace(raw) == "" {
+		return u
+	}
+	reason := labelFormat
+	if len(raw) > maxLabelBytes {
+		reason = labelTooLong
+	}
+	return s.rejectLabel("uuid", reason)
 }
 
 var uuidFormat = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

@@ -335,6 +335,9 @@ func (s *Set) run(in *instance, timeout time.Duration, shared *scrapeShared, ch 
 	for _, m := range skippedMetrics(in.name) {
 		ch <- m
 	}
+	for _, m := range labelRejectedMetrics(in.name) {
+		ch <- m
+	}
 	ch <- prometheus.MustNewConstMetric(collectorSuccessDesc, prometheus.GaugeValue, success, in.name)
 	ch <- prometheus.MustNewConstMetric(collectorDurationDesc, prometheus.GaugeValue, duration, in.name)
 	ch <- prometheus.MustNewConstMetric(collectorTimeoutDesc, prometheus.GaugeValue, boolFloat(timedOut), in.name)

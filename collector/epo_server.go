@@ -157,7 +157,7 @@ func (c *epoServerCollector) Update(ctx context.Context, s *Scrape) error {
 	s.Counter(epoServerSequenceErrorsDesc, float64(c.errors.Total()))
 	s.Gauge(epoServerSequenceErrorAgentsDesc, float64(c.errors.Distinct(now, c.cfg.window)))
 	for _, g := range c.errors.Top(now, c.cfg.window, c.cfg.top) {
-		s.Gauge(epoServerAgentSequenceErrorsDesc, float64(g.Count), boundedLabel(g.GUID))
+		s.Gauge(epoServerAgentSequenceErrorsDesc, float64(g.Count), s.GUIDLabel("agent_guid", g.GUID))
 	}
 	if last := c.errors.Last(); !last.IsZero() {
 		s.Gauge(epoServerSequenceErrorLastDesc, unixSeconds(last))

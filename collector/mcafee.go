@@ -405,7 +405,7 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 		if server == "" && len(info.EPOServers) > 0 {
 			server = info.EPOServers[0].Host
 		}
-		s.Gauge(epoAgentInfoDesc, 1, boundedLabel(info.Version), boundedLabel(info.GUID), agentModeLabel(info.Mode), serverHostLabel(server))
+		s.Gauge(epoAgentInfoDesc, 1, s.VersionLabel("version", info.Version), s.GUIDLabel("guid", info.GUID), agentModeLabel(info.Mode), s.HostLabel("epo_server", server))
 		if info.Mode.Value >= 0 {
 			s.Bool(epoAgentManagedDesc, info.Mode.Managed)
 		}
@@ -417,7 +417,7 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 		if len(reg.EPOServers) > 0 {
 			server = reg.EPOServers[0].Host
 		}
-		s.Gauge(epoAgentInfoDesc, 1, "", boundedLabel(reg.GUID), "", serverHostLabel(server))
+		s.Gauge(epoAgentInfoDesc, 1, "", s.GUIDLabel("guid", reg.GUID), "", s.HostLabel("epo_server", server))
 	}
 }
 

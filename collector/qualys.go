@@ -292,7 +292,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	if version == "" {
 		version = docDirVersion(p)
 	}
-	s.Gauge(qualysAgentInfoDesc, 1, version, hostID)
+	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", version), s.GUIDLabel("host_id", hostID))
 	c.emitLog(s, logRead)
 	return nil
 }
@@ -324,7 +324,7 @@ func (c *qualysCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		s.Bool(qualysAgentRunningDesc, svc.State == qualys.ServiceRunning)
 	}
 	logRead := c.pollLog(ctx, s)
-	s.Gauge(qualysAgentInfoDesc, 1, c.state.Version, hostID)
+	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", c.state.Version), s.GUIDLabel("host_id", hostID))
 	c.emitLog(s, logRead)
 	for _, r := range qualys.WinHTTPReasons {
 		s.Counter(qualysWinHTTPErrorsDesc, float64(c.winhttp[r]), r)

@@ -65,11 +65,13 @@ func (s *Scrape) Metric(m prometheus.Metric) {
 // Gauge records a gauge; a descriptor/label mismatch is a programming error and
 // panics, which the framework turns into a failed collector.
 func (s *Scrape) Gauge(desc *prometheus.Desc, value float64, labels ...string) {
+	labels = s.boundLabelValues(labels)
 	s.Metric(prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, value, labels...))
 }
 
 // Counter records a counter.
 func (s *Scrape) Counter(desc *prometheus.Desc, value float64, labels ...string) {
+	labels = s.boundLabelValues(labels)
 	s.Metric(prometheus.MustNewConstMetric(desc, prometheus.CounterValue, value, labels...))
 }
 
