@@ -89,11 +89,16 @@ func addSupportBundleCommand(app *kingpin.Application) *bundleOptions {
 
 // collectOnce runs every enabled collector once and returns what a scrape would show.
 func collectOnce(set *collector.Set, timeout time.Duration) ([]*dto.MetricFamily, error) {
+	return collectOnceContext(context.Background(), set, timeout)
+}
+
+// collectOnceContext is collectOnce whose collectors stop when ctx ends.
+func collectOnceContext(ctx context.Context, set *collector.Set, timeout time.Duration) ([]*dto.MetricFamily, error) {
 	registry := prometheus.NewRegistry()
 	if err := registry.Register(versioncollector.NewCollector(exporterName)); err != nil {
 		return nil, err
 	}
-	if err := registry.Register(set.Scraper(timeout)); err != nil {
+	if err := registry.Register(set.ScraperContext(ctx, timeout)); err != nil {
 		return nil, err
 	}
 	families, err := registry.Gather()
@@ -266,7 +271,7 @@ func oneShotCollect(ctx context.Context, o *options, logger *slog.Logger) ([]*dt
 	}
 	done := make(chan result, 1)
 	go func() {
-		f, err := collectOnce(set, o.collectorTimeout)
+		f, err := collectOnceContext(ctx, set, o.collectorTimeout)
 		done <- result{f, err}
 	}()
 	select {

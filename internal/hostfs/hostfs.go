@@ -435,32 +435,47 @@ func (f FS) Glob(pattern string, max int) (matches []string, skipped int, err er
 	}
 	defer r.Close()
 	vol := filepath.VolumeName(root)
-	cands := []string{"."}
+	// A candidate is a lexical match and, once known, the path it resolves to and its
+	// description: a plain entry of a directory already resolved needs no new walk, so
+	// 50,000 matching files cost one listing and one lstat each.
+	type cand struct {
+		lex, res string
+		info     fs.FileInfo
+	}
+	cands := []cand{{lex: ".", res: "."}}
 	for _, c := range components(rel) {
-		var next []string
+		var next []cand
 		if !hasMeta(c) {
 			for _, d := range cands {
-				next = append(next, filepath.Join(d, c))
+				next = append(next, cand{lex: filepath.Join(d.lex, c)})
 			}
 			cands = next
 			continue
 		}
 		for _, d := range cands {
-			res, err := resolve(r, vol, d, true)
-			if err != nil {
-				continue // absent or unreadable directory: no match, as filepath.Glob
+			res := d.res
+			if res == "" {
+				if res, err = resolve(r, vol, d.lex, true); err != nil {
+					continue // absent or unreadable directory: no match, as filepath.Glob
+				}
 			}
 			entries, err := readDir(r, res, MaxDirEntries)
 			if err != nil {
 				if Reason(err) != "" {
-					return nil, 0, withPath(err, join(root, d))
+					return nil, 0, withPath(err, join(root, d.lex))
 				}
 				continue
 			}
 			for _, e := range entries {
-				if ok, _ := filepath.Match(c, e.Name()); ok {
-					next = append(next, filepath.Join(d, e.Name()))
+				if ok, _ := filepath.Match(c, e.Name()); !ok {
+					continue
 				}
+				m := cand{lex: filepath.Join(d.lex, e.Name())}
+				if e.Type()&fs.ModeSymlink == 0 {
+					m.res = filepath.Join(res, e.Name())
+					m.info, _ = e.Info()
+				}
+				next = append(next, m)
 			}
 		}
 		cands = next
@@ -471,19 +486,21 @@ func (f FS) Glob(pattern string, max int) (matches []string, skipped int, err er
 	}
 	found := make([]match, 0, len(cands))
 	for _, c := range cands {
-		res, err := resolve(r, vol, c, true)
-		if err != nil {
-			if Reason(err) != "" {
-				// A link loop is a match the caller must hear about when it opens it.
-				found = append(found, match{name: join(root, c)})
+		fi := c.info
+		if fi == nil {
+			res, err := resolve(r, vol, c.lex, true)
+			if err != nil {
+				if Reason(err) != "" {
+					// A link loop is a match the caller must hear about when it opens it.
+					found = append(found, match{name: join(root, c.lex)})
+				}
+				continue
 			}
-			continue
+			if fi, err = r.Stat(res); err != nil {
+				continue
+			}
 		}
-		fi, err := r.Stat(res)
-		if err != nil {
-			continue
-		}
-		found = append(found, match{name: join(root, c), mod: fi.ModTime().UnixNano()})
+		found = append(found, match{name: join(root, c.lex), mod: fi.ModTime().UnixNano()})
 	}
 	slices.SortStableFunc(found, func(a, b match) int {
 		if a.mod != b.mod {
