@@ -501,18 +501,3 @@ func serverHostLabel(server string) string {
 	}
 	return server
 }
-
-// boundedLabel keeps a per-host label value short (at most 128 bytes, cut on a UTF-8
-// boundary) and free of control characters.
-func boundedLabel(v string) string {
-	const maxLen = 128
-	if len(v) > maxLen {
-		v = strings.ToValidUTF8(v[:maxLen], "")
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, v)
-}
