@@ -3,9 +3,10 @@ package collector
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // auditRulesImmutable reports whether the rules loaded at boot end with "-e 2". Shared by
@@ -17,7 +18,8 @@ func auditRulesImmutable(p Paths) (bool, error) {
 	// Listed rather than globbed: filepath.Glob matches nothing in a directory it cannot
 	// read (rules.d is 0750 root on RHEL), which would pass for "not immutable".
 	rulesDir := p.Root("/etc/audit/rules.d")
-	entries, err := os.ReadDir(rulesDir)
+	hfs := p.Host()
+	entries, err := hfs.ReadDir(rulesDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return false, err
 	}
@@ -28,7 +30,7 @@ func auditRulesImmutable(p Paths) (bool, error) {
 	}
 	immutable := false
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
+		raw, err := hfs.ReadFile(f, hostfs.MaxSmall)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -16,6 +15,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // The cisco collector reports the Cisco Secure Endpoint (formerly AMP for Endpoints)
@@ -194,7 +194,8 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		installDir = reg.InstallDir
 	}
 	root := c.env.Paths.Root(installDir)
-	entries, dirErr := os.ReadDir(root)
+	hfs := c.env.Paths.Host()
+	entries, dirErr := hfs.ReadDir(root)
 	// Absent means no install root and no registry key; an unreadable registry leaves
 	// the question open, so the connector is then reported and the registry failed.
 	if errors.Is(dirErr, fs.ErrNotExist) && !(regOK && reg.KeyPresent) && regErr == nil {
@@ -219,7 +220,7 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 			}
 		}
 		dir, ok := cisco.NewestVersionDir(names, func(name string) bool {
-			fi, err := os.Stat(filepath.Join(root, name, "sfc.exe"))
+			fi, err := hfs.Stat(filepath.Join(root, name, "sfc.exe"))
 			return err == nil && !fi.IsDir()
 		})
 		if ok {
@@ -260,10 +261,10 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		}
 	}
 
-	local, localErr := readParsed(filepath.Join(root, "local.xml"), cisco.ParseLocalXML)
+	local, localErr := readParsed(hfs, filepath.Join(root, "local.xml"), cisco.ParseLocalXML)
 	localOK := s.Source("local_xml", localErr)
 
-	policy, policyErr := readParsed(filepath.Join(root, "policy.xml"), cisco.ParsePolicyXML)
+	policy, policyErr := readParsed(hfs, filepath.Join(root, "policy.xml"), cisco.ParsePolicyXML)
 	if s.SourceOptional("policy_xml", policyErr) {
 		if policy.Serial != nil {
 			s.Gauge(ciscoPolicySerialDesc, float64(*policy.Serial))
@@ -281,7 +282,7 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		version = posture.ConnectorVersion
 	}
 	uuid := firstNonEmpty(local.AgentUUID, posture.AgentUUID, reg.GUID)
-	s.Gauge(ciscoInfoDesc, 1, version, normaliseUUID(uuid), ciscoPlatformWindows)
+	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", version), uuidLabel(s, uuid), ciscoPlatformWindows)
 
 	c.tetraMetrics(s, posture, postureOK, local, localOK)
 	return nil
@@ -377,11 +378,11 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		s.Bool(ciscoRunningDesc, running)
 	}
 
-	global, err := readParsed(p.Root(ciscoLinuxGlobalXML), cisco.ParseGlobalXML)
+	global, err := readParsed(p.Host(), p.Root(ciscoLinuxGlobalXML), cisco.ParseGlobalXML)
 	s.Source("global_xml", err)
-	local, err := readParsed(p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
+	local, err := readParsed(p.Host(), p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
 	s.Source("local_xml", err)
-	s.Gauge(ciscoInfoDesc, 1, global.Version, normaliseUUID(local.AgentUUID), ciscoPlatformLinux)
+	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", global.Version), uuidLabel(s, local.AgentUUID), ciscoPlatformLinux)
 
 	c.ampcliStatus(ctx, s)
 	c.clamavDefinitions(s)
@@ -463,7 +464,8 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 // source is then not listed.
 func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	dir := c.env.Paths.Root(c.cfg.clamavDir)
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+	hfs := c.env.Paths.Host()
+	if _, err := hfs.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		c.env.Logger.Debug("no ClamAV database directory", "dir", dir)
 		return
 	}
@@ -473,7 +475,7 @@ func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 		// freshclam keeps a database as .cvd (as downloaded) or .cld (after
 		// incremental updates); if both linger, the newer version is the one loaded.
 		for _, ext := range []string{".cvd", ".cld"} {
-			h, err := readCVDHeader(filepath.Join(dir, db+ext))
+			h, err := readCVDHeader(hfs, filepath.Join(dir, db+ext))
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
 			}
@@ -496,8 +498,8 @@ func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	s.Source("clamav_definitions", errors.Join(errs...))
 }
 
-func readCVDHeader(path string) (cisco.CVDHeader, error) {
-	f, err := os.Open(path)
+func readCVDHeader(hfs hostfs.FS, path string) (cisco.CVDHeader, error) {
+	f, err := hfs.Open(path)
 	if err != nil {
 		return cisco.CVDHeader{}, err
 	}
@@ -510,24 +512,15 @@ func readCVDHeader(path string) (cisco.CVDHeader, error) {
 	return cisco.ParseCVDHeader(head[:n])
 }
 
-// maxConnectorFileBytes bounds how much of local.xml, policy.xml or global.xml is read:
-// real files are a few hundred KiB at most (policy.xml with long exclusion lists).
-const maxConnectorFileBytes = 16 << 20
-
-// readParsed reads a connector file (bounded) and parses it.
-func readParsed[T any](path string, parse func([]byte) (T, error)) (T, error) {
-	var zero T
-	f, err := os.Open(path)
+// readParsed reads a connector file (local.xml, policy.xml, global.xml) through the
+// host-file layer and parses it. Real files are a few hundred KiB at most (policy.xml
+// with long exclusion lists); one over hostfs.MaxXML is refused before it is read, so a
+// 16 MiB file costs no memory, and a FIFO in its place fails at once.
+func readParsed[T any](hfs hostfs.FS, path string, parse func([]byte) (T, error)) (T, error) {
+	b, err := hfs.ReadFile(path, hostfs.MaxXML)
 	if err != nil {
+		var zero T
 		return zero, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxConnectorFileBytes+1))
-	if err != nil {
-		return zero, err
-	}
-	if len(b) > maxConnectorFileBytes {
-		return zero, fmt.Errorf("%s: larger than %d bytes", filepath.Base(path), maxConnectorFileBytes)
 	}
 	return parse(b)
 }
@@ -549,6 +542,18 @@ func normaliseUUID(s string) string {
 		return "" // not a UUID (raw XML text of any length): never a label value
 	}
 	return s
+}
+
+// uuidLabel is normaliseUUID with a dropped value counted.
+func uuidLabel(s *Scrape, raw string) string {
+	if u := normaliseUUID(raw); u != "" || strings.TrimSpace(raw) == "" {
+		return u
+	}
+	reason := labelFormat
+	if len(raw) > maxLabelBytes {
+		reason = labelTooLong
+	}
+	return s.rejectLabel("uuid", reason)
 }
 
 var uuidFormat = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)

@@ -204,11 +204,12 @@ type Scraper struct {
 	set       *Set
 	timeout   time.Duration
 	instances []*instance
+	parent    context.Context
 }
 
 // Scraper returns a prometheus.Collector that runs the set with the given per-collector deadline.
 func (s *Set) Scraper(timeout time.Duration) *Scraper {
-	return &Scraper{set: s, timeout: timeout, instances: s.instances}
+	return &Scraper{set: s, timeout: timeout, instances: s.instances, parent: context.Background()}
 }
 
 // ScraperOf is Scraper for only the named collectors (the collect[] URL parameter), each
@@ -221,7 +222,7 @@ func (s *Set) ScraperOf(timeout time.Duration, names []string) (*Scraper, error)
 	for _, n := range names {
 		want[n] = true
 	}
-	sc := &Scraper{set: s, timeout: timeout}
+	sc := &Scraper{set: s, timeout: timeout, parent: context.Background()}
 	for _, in := range s.instances {
 		if want[in.name] {
 			sc.instances = append(sc.instances, in)
@@ -245,6 +246,15 @@ func (s *Set) ScraperOf(timeout time.Duration, names []string) (*Scraper, error)
 	return sc, nil
 }
 
+// ScraperContext is Scraper whose collectors are also stopped when ctx ends: a one-shot
+// command interrupted by SIGINT/SIGTERM or its deadline kills the agent CLIs it started
+// instead of leaving them behind.
+func (s *Set) ScraperContext(ctx context.Context, timeout time.Duration) *Scraper {
+	sc := s.Scraper(timeout)
+	sc.parent = ctx
+	return sc
+}
+
 // Describe sends no descriptors: the exporter's metrics depend on what each host has,
 // so the scraper is an "unchecked" collector.
 func (sc *Scraper) Describe(chan<- *prometheus.Desc) {}
@@ -257,7 +267,7 @@ func (sc *Scraper) Collect(ch chan<- prometheus.Metric) {
 	for _, in := range sc.instances {
 		go func(in *instance) {
 			defer wg.Done()
-			sc.set.run(in, sc.timeout, shared, ch)
+			sc.set.run(sc.parent, in, sc.timeout, shared, ch)
 		}(in)
 	}
 	wg.Wait()
@@ -267,9 +277,9 @@ type outcome struct {
 	err error
 }
 
-func (s *Set) run(in *instance, timeout time.Duration, shared *scrapeShared, ch chan<- prometheus.Metric) {
+func (s *Set) run(parent context.Context, in *instance, timeout time.Duration, shared *scrapeShared, ch chan<- prometheus.Metric) {
 	logger := s.logger.With("collector", in.name)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	ctx, cancel := context.WithTimeout(parent, timeout)
 	defer cancel()
 	start := time.Now()
 	scrape := newSharedScrape(in.name, shared)
@@ -330,6 +340,12 @@ func (s *Set) run(in *instance, timeout time.Duration, shared *scrapeShared, ch 
 		}
 	}
 	for _, m := range result.sources {
+		ch <- m
+	}
+	for _, m := range skippedMetrics(in.name) {
+		ch <- m
+	}
+	for _, m := range labelRejectedMetrics(in.name) {
 		ch <- m
 	}
 	ch <- prometheus.MustNewConstMetric(collectorSuccessDesc, prometheus.GaugeValue, success, in.name)

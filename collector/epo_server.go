@@ -107,6 +107,8 @@ func newEPOServerCollectorWith(env Env, cfg epoServerConfig) (*epoServerCollecto
 		Name:          epoServerLogSource,
 		Globs:         globs,
 		IsRecordStart: mcafee.IsServerRecordStart,
+		FS:            env.Paths.Host(),
+		OnSkip:        skipCounter("epo_server"),
 	}, store, env.Logger)
 	w := mcafee.NewSequenceErrorWindow(cfg.window, 0)
 	if t.Derived(w) {
@@ -155,7 +157,7 @@ func (c *epoServerCollector) Update(ctx context.Context, s *Scrape) error {
 	s.Counter(epoServerSequenceErrorsDesc, float64(c.errors.Total()))
 	s.Gauge(epoServerSequenceErrorAgentsDesc, float64(c.errors.Distinct(now, c.cfg.window)))
 	for _, g := range c.errors.Top(now, c.cfg.window, c.cfg.top) {
-		s.Gauge(epoServerAgentSequenceErrorsDesc, float64(g.Count), boundedLabel(g.GUID))
+		s.Gauge(epoServerAgentSequenceErrorsDesc, float64(g.Count), s.GUIDLabel("agent_guid", g.GUID))
 	}
 	if last := c.errors.Last(); !last.IsZero() {
 		s.Gauge(epoServerSequenceErrorLastDesc, unixSeconds(last))

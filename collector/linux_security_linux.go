@@ -8,12 +8,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // The linux_security collector reports the host prerequisites the Cisco Secure Endpoint
@@ -58,7 +59,7 @@ func newLinuxSecurityCollector(env Env) (Collector, error) {
 func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
 
-	enforce, err := os.ReadFile(p.Sys("fs", "selinux", "enforce"))
+	enforce, err := p.SysFiles().ReadFile(p.Sys("fs", "selinux", "enforce"), hostfs.MaxSmall)
 	enabled := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		s.Source("selinuxfs", err)
@@ -73,13 +74,13 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 
 	s.Bool(kernelBTFDesc, exists(p.Sys("kernel", "btf", "vmlinux")))
 
-	release, err := os.ReadFile(p.Proc("sys", "kernel", "osrelease"))
+	release, err := p.ProcFiles().ReadFile(p.Proc("sys", "kernel", "osrelease"), hostfs.MaxSmall)
 	if s.Source("kernel_release", err) {
 		s.Bool(kernelHeadersDesc, kernelHeadersPresent(p, strings.TrimSpace(string(release))))
 	}
 
 	if len(*linuxSecKernelModules) > 0 {
-		modules, err := loadedKernelModules(p.Proc("modules"))
+		modules, err := loadedKernelModules(p.ProcFiles(), p.Proc("modules"))
 		if s.Source("proc_modules", err) {
 			for _, m := range uniqueSorted(*linuxSecKernelModules) {
 				s.Bool(kernelModuleDesc, modules[m], m)
@@ -87,7 +88,7 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 		}
 	}
 
-	present, err := passwdHasUser(p.Root("/etc/passwd"), *linuxSecScanUser)
+	present, err := passwdHasUser(p.Host(), p.Root("/etc/passwd"), *linuxSecScanUser)
 	if s.Source("passwd", err) {
 		s.Bool(scanUserDesc, present)
 	}
@@ -118,7 +119,7 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 // root is read. A host without /etc/selinux/config has no store: the module is reported
 // absent.
 func selinuxModuleInstalled(p Paths, module string) (bool, error) {
-	policyType, err := selinuxPolicyType(p.Root("/etc/selinux/config"))
+	policyType, err := selinuxPolicyType(p.Host(), p.Root("/etc/selinux/config"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
@@ -131,7 +132,7 @@ func selinuxModuleInstalled(p Paths, module string) (bool, error) {
 	}
 	for _, root := range roots {
 		store := p.Root(filepath.Join(root, policyType, "active", "modules"))
-		entries, err := os.ReadDir(store)
+		entries, err := p.Host().ReadDir(store)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -162,7 +163,7 @@ var selinuxDefaultStoreRoots = []string{"/var/lib/selinux", "/etc/selinux"}
 // selinuxStoreRoots is the store-root of /etc/selinux/semanage.conf when it sets one,
 // else the default roots. A missing semanage.conf is the default.
 func selinuxStoreRoots(p Paths) ([]string, error) {
-	raw, err := os.ReadFile(p.Root("/etc/selinux/semanage.conf"))
+	raw, err := p.Host().ReadFile(p.Root("/etc/selinux/semanage.conf"), hostfs.MaxSmall)
 	if errors.Is(err, fs.ErrNotExist) {
 		return selinuxDefaultStoreRoots, nil
 	}
@@ -200,8 +201,8 @@ func semanageStoreRoot(raw []byte) (string, bool) {
 	return root, found
 }
 
-func selinuxPolicyType(configPath string) (string, error) {
-	raw, err := os.ReadFile(configPath)
+func selinuxPolicyType(hfs hostfs.FS, configPath string) (string, error) {
+	raw, err := hfs.ReadFile(configPath, hostfs.MaxSmall)
 	if err != nil {
 		return "", err
 	}
@@ -232,15 +233,15 @@ func kernelHeadersPresent(p Paths, release string) bool {
 		filepath.Join("/usr/src/kernels", release),
 		"/usr/src/linux-headers-" + release,
 	} {
-		if fi, err := os.Stat(p.Root(dir)); err == nil && fi.IsDir() {
+		if fi, err := p.Host().Stat(p.Root(dir)); err == nil && fi.IsDir() {
 			return true
 		}
 	}
 	return false
 }
 
-func loadedKernelModules(path string) (map[string]bool, error) {
-	raw, err := os.ReadFile(path)
+func loadedKernelModules(procfs hostfs.FS, path string) (map[string]bool, error) {
+	raw, err := procfs.ReadFile(path, hostfs.MaxSmall)
 	if err != nil {
 		return nil, err
 	}
@@ -253,8 +254,8 @@ func loadedKernelModules(path string) (map[string]bool, error) {
 	return out, nil
 }
 
-func passwdHasUser(path, user string) (bool, error) {
-	raw, err := os.ReadFile(path)
+func passwdHasUser(hfs hostfs.FS, path, user string) (bool, error) {
+	raw, err := hfs.ReadFile(path, hostfs.MaxSmall)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}

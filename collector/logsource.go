@@ -3,11 +3,10 @@ package collector
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 var logLinesDesc = NewDesc("secagent_log_lines_total",
@@ -31,10 +30,10 @@ func emitLogLines(s *Scrape, source string, counts LogLineCounts, tail logtail.C
 // silently matches nothing in both cases, and in the second the operator must be told
 // (agent log directories are root-only on most installs). present reports whether any
 // directory exists.
-func checkLogDirs(dirs []string) (present bool, err error) {
+func checkLogDirs(hfs hostfs.FS, dirs []string) (present bool, err error) {
 	var errs []error
 	for _, dir := range dirs {
-		fi, err := os.Stat(dir)
+		fi, err := hfs.Stat(dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -42,14 +41,7 @@ func checkLogDirs(dirs []string) (present bool, err error) {
 			err = fmt.Errorf("log directory %s: not a directory", dir)
 		}
 		if err == nil {
-			var f *os.File
-			if f, err = os.Open(dir); err == nil {
-				_, err = f.Readdirnames(1)
-				f.Close()
-				if err == io.EOF {
-					err = nil
-				}
-			}
+			_, err = hfs.ReadDirN(dir, 1)
 		}
 		if err != nil {
 			errs = append(errs, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -171,7 +170,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 	}
 
 	dirs := c.logDirs()
-	dirsPresent, dirErr := checkLogDirs(c.resolvedLogDirs(dirs))
+	dirsPresent, dirErr := checkLogDirs(c.env.Paths.Host(), c.resolvedLogDirs(dirs))
 	installed := cmdPath != "" || reg != nil || dirsPresent || dirErr != nil
 	s.AgentInstalled(AgentMcAfee, installed)
 	if !installed {
@@ -209,7 +208,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 func (c *mcafeeCollector) findCmdAgent() string {
 	for _, p := range c.cmdAgentCandidates() {
 		resolved := c.env.Paths.Root(p)
-		if fi, err := os.Stat(resolved); err == nil && !fi.IsDir() {
+		if fi, err := c.env.Paths.Host().Stat(resolved); err == nil && !fi.IsDir() {
 			return resolved
 		}
 	}
@@ -391,6 +390,8 @@ func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
 		Globs:         globs,
 		Encoding:      c.cfg.logEncoding,
 		IsRecordStart: mcafee.IsAgentRecordStart,
+		FS:            c.env.Paths.Host(),
+		OnSkip:        skipCounter("mcafee"),
 	}, c.store, c.env.Logger)
 	if first {
 		fam.tailer.Derived(&fam.state)
@@ -404,7 +405,7 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 		if server == "" && len(info.EPOServers) > 0 {
 			server = info.EPOServers[0].Host
 		}
-		s.Gauge(epoAgentInfoDesc, 1, boundedLabel(info.Version), boundedLabel(info.GUID), agentModeLabel(info.Mode), serverHostLabel(server))
+		s.Gauge(epoAgentInfoDesc, 1, s.VersionLabel("version", info.Version), s.GUIDLabel("guid", info.GUID), agentModeLabel(info.Mode), s.HostLabel("epo_server", server))
 		if info.Mode.Value >= 0 {
 			s.Bool(epoAgentManagedDesc, info.Mode.Managed)
 		}
@@ -416,7 +417,7 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 		if len(reg.EPOServers) > 0 {
 			server = reg.EPOServers[0].Host
 		}
-		s.Gauge(epoAgentInfoDesc, 1, "", boundedLabel(reg.GUID), "", serverHostLabel(server))
+		s.Gauge(epoAgentInfoDesc, 1, "", s.GUIDLabel("guid", reg.GUID), "", s.HostLabel("epo_server", server))
 	}
 }
 
@@ -499,19 +500,4 @@ func serverHostLabel(server string) string {
 		return ""
 	}
 	return server
-}
-
-// boundedLabel keeps a per-host label value short (at most 128 bytes, cut on a UTF-8
-// boundary) and free of control characters.
-func boundedLabel(v string) string {
-	const maxLen = 128
-	if len(v) > maxLen {
-		v = strings.ToValidUTF8(v[:maxLen], "")
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, v)
 }

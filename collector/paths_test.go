@@ -4,7 +4,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/alecthomas/kingpin/v2"
 )
@@ -58,18 +57,5 @@ func TestLinuxOnlyFlagHiddenOnWindows(t *testing.T) {
 		if _, err := app.Parse([]string{"--path.procfs=/x"}); err != nil || *v != "/x" {
 			t.Errorf("%s: flag does not parse: %v, %q", goos, err, *v)
 		}
-	}
-}
-
-// No label value set through boundedLabel exceeds 128 bytes, and a cut never splits a
-// UTF-8 sequence (Japanese host names and versions are common).
-func TestBoundedLabelCapsAt128Bytes(t *testing.T) {
-	long := strings.Repeat("エージェント", 40) + "\x01\x7f"
-	got := boundedLabel(long)
-	if len(got) > 128 || !utf8.ValidString(got) {
-		t.Fatalf("len %d, valid UTF-8 %v: %q", len(got), utf8.ValidString(got), got)
-	}
-	if got := boundedLabel("epo01.corp.example:443\x00"); got != "epo01.corp.example:443" {
-		t.Errorf("control character kept: %q", got)
 	}
 }

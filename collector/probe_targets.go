@@ -13,6 +13,7 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/probe"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // Where the probe finds each agent's back end. Paths are host paths resolved through
@@ -115,7 +116,7 @@ func (c *probeCollector) ciscoTargets(_ context.Context) ([]probe.Target, []prob
 	}
 	server := probeTetraDefaultServer
 	var proxy *probe.ProxySpec
-	raw, err := os.ReadFile(filepath.Join(root, "policy.xml"))
+	raw, err := c.env.Paths.Host().ReadFile(filepath.Join(root, "policy.xml"), hostfs.MaxXML)
 	if err == nil {
 		var pol cisco.Policy
 		if pol, err = cisco.ParsePolicyXML(raw); err == nil {
@@ -253,7 +254,7 @@ func (c *probeCollector) environmentProxy(name string) *probe.ProxySpec {
 // probeReadFirst reads the first of the root-relative paths that exists.
 func probeReadFirst(p Paths, rels []string) ([]byte, error) {
 	for _, rel := range rels {
-		b, err := os.ReadFile(p.Root("/" + rel))
+		b, err := p.Host().ReadFile(p.Root("/"+rel), hostfs.MaxSmall)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // The qualys collector reports the Qualys Cloud Agent's health: is it installed and
@@ -182,6 +183,8 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		src.IsRecordStart = qualys.IsRecordStart
 		c.parse = qualys.ParseLogLine
 	}
+	src.FS = env.Paths.Host()
+	src.OnSkip = skipCounter("qualys")
 	c.store = logtail.OpenStore(env.StateDir, env.Logger)
 	c.tailer = logtail.NewTailer(src, c.store, env.Logger)
 	c.tailer.Derived(&c.state)
@@ -197,7 +200,7 @@ func (c *qualysCollector) Update(ctx context.Context, s *Scrape) error {
 
 func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
-	confPath, confRaw, confErr := readFirst(c.confPaths())
+	confPath, confRaw, confErr := readFirst(p.Host(), c.confPaths())
 	var conf qualys.AgentConf
 	if confPath != "" && confErr == nil {
 		conf, confErr = qualys.ParseAgentConf(confRaw)
@@ -208,7 +211,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	if !hostIDDirOK {
 		c.env.Logger.Debug("qualys-cloud-agent.conf HostIdSearchDir is not an absolute path; reading the default host id file")
 	}
-	hostIDRaw, hostIDErr := os.ReadFile(p.Root("/" + hostIDFile))
+	hostIDRaw, hostIDErr := p.Host().ReadFile(p.Root("/"+hostIDFile), hostfs.MaxSmall)
 	procs, procErr := scanQualysProcesses(ctx, s, p)
 	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
 		procs.running[qualys.ProcAgent] || exists(p.Root(qualysInstallDir))
@@ -248,7 +251,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		hostID = hostIDLabel(s, hostIDRaw, hostIDErr)
 	}
 
-	proxyPath, proxyRaw, proxyErr := readFirst(c.rootAll(qualys.ProxyEnvPaths))
+	proxyPath, proxyRaw, proxyErr := readFirst(p.Host(), c.rootAll(qualys.ProxyEnvPaths))
 	var proxy qualys.ProxyConfig
 	if proxyPath != "" && proxyErr == nil {
 		proxy, proxyErr = qualys.ParseProxyEnv(proxyRaw)
@@ -289,7 +292,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	if version == "" {
 		version = docDirVersion(p)
 	}
-	s.Gauge(qualysAgentInfoDesc, 1, version, hostID)
+	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", version), s.GUIDLabel("host_id", hostID))
 	c.emitLog(s, logRead)
 	return nil
 }
@@ -321,7 +324,7 @@ func (c *qualysCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		s.Bool(qualysAgentRunningDesc, svc.State == qualys.ServiceRunning)
 	}
 	logRead := c.pollLog(ctx, s)
-	s.Gauge(qualysAgentInfoDesc, 1, c.state.Version, hostID)
+	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", c.state.Version), s.GUIDLabel("host_id", hostID))
 	c.emitLog(s, logRead)
 	for _, r := range qualys.WinHTTPReasons {
 		s.Counter(qualysWinHTTPErrorsDesc, float64(c.winhttp[r]), r)
@@ -369,7 +372,7 @@ func (c *qualysCollector) rootAll(rel []string) []string {
 // pollLog reads what the log gained since the last scrape and persists the derived state
 // with the offsets. It reports whether the log directory could be read.
 func (c *qualysCollector) pollLog(ctx context.Context, s *Scrape) bool {
-	_, err := checkLogDirs(c.logDirs)
+	_, err := checkLogDirs(c.env.Paths.Host(), c.logDirs)
 	if err == nil {
 		err = c.tailer.Poll(ctx, c.handleRecord)
 		if cerr := c.tailer.Commit(c.state); cerr != nil {
@@ -384,7 +387,7 @@ func (c *qualysCollector) pollLog(ctx context.Context, s *Scrape) bool {
 // It reports whether the files could be read.
 func (c *qualysCollector) pollSyslog(ctx context.Context, s *Scrape) bool {
 	if c.syslogTailer == nil {
-		src := logtail.Source{Name: qualysLogSource + "_syslog"}
+		src := logtail.Source{Name: qualysLogSource + "_syslog", FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}
 		for _, f := range qualys.SyslogFiles {
 			src.Globs = append(src.Globs, c.env.Paths.Root("/"+f))
 		}
@@ -494,9 +497,9 @@ func (c *qualysCollector) emitLog(s *Scrape, logRead bool) {
 
 // readFirst reads the first of paths that exists. path is "" when none does; err is the
 // read error of the one that exists.
-func readFirst(paths []string) (path string, raw []byte, err error) {
+func readFirst(hfs hostfs.FS, paths []string) (path string, raw []byte, err error) {
 	for _, p := range paths {
-		raw, err = os.ReadFile(p)
+		raw, err = hfs.ReadFile(p, hostfs.MaxSmall)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
@@ -518,7 +521,7 @@ func sourceResult(s *Scrape, name string, err error) bool {
 // docDirVersion is the newest version among the package documentation directories, ""
 // when there is none.
 func docDirVersion(p Paths) string {
-	matches, _ := filepath.Glob(p.Root("/" + qualys.DocDirGlob))
+	matches, _, _ := p.Host().Glob(p.Root("/"+qualys.DocDirGlob), 0)
 	newest := ""
 	for _, m := range matches {
 		if v, ok := qualys.ParseDocDirVersion(filepath.Base(m)); ok && qualys.NewerVersion(v, newest) {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 var qualysTestNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
@@ -289,10 +290,10 @@ func TestCheckLogDirs(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "file")
 	writeFile(t, file, "x", 0o644)
-	if _, err := checkLogDirs([]string{dir, filepath.Join(dir, "missing")}); err != nil {
+	if _, err := checkLogDirs(hostfs.New(""), []string{dir, filepath.Join(dir, "missing")}); err != nil {
 		t.Errorf("existing and missing dirs: %v", err)
 	}
-	if _, err := checkLogDirs([]string{file}); err == nil {
+	if _, err := checkLogDirs(hostfs.New(""), []string{file}); err == nil {
 		t.Error("a file as log dir must fail")
 	}
 	if os.Geteuid() != 0 {
@@ -300,7 +301,7 @@ func TestCheckLogDirs(t *testing.T) {
 		os.Mkdir(locked, 0o700)
 		os.Chmod(locked, 0)
 		defer os.Chmod(locked, 0o700)
-		if _, err := checkLogDirs([]string{locked}); !errors.Is(err, fs.ErrPermission) {
+		if _, err := checkLogDirs(hostfs.New(""), []string{locked}); !errors.Is(err, fs.ErrPermission) {
 			t.Errorf("unreadable dir: %v", err)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 var (
@@ -63,11 +65,13 @@ func (s *Scrape) Metric(m prometheus.Metric) {
 // Gauge records a gauge; a descriptor/label mismatch is a programming error and
 // panics, which the framework turns into a failed collector.
 func (s *Scrape) Gauge(desc *prometheus.Desc, value float64, labels ...string) {
+	labels = s.boundLabelValues(labels)
 	s.Metric(prometheus.MustNewConstMetric(desc, prometheus.GaugeValue, value, labels...))
 }
 
 // Counter records a counter.
 func (s *Scrape) Counter(desc *prometheus.Desc, value float64, labels ...string) {
+	labels = s.boundLabelValues(labels)
 	s.Metric(prometheus.MustNewConstMetric(desc, prometheus.CounterValue, value, labels...))
 }
 
@@ -100,6 +104,9 @@ func (s *Scrape) source(name string, err error, optional bool) bool {
 	s.seen[name] = true
 	s.sources = append(s.sources, prometheus.MustNewConstMetric(sourceSuccessDesc, prometheus.GaugeValue, boolFloat(err == nil), s.collector, name))
 	if err != nil {
+		// A file the host-file layer refused is also counted, so a FIFO or an endless
+		// file planted under an agent's name shows in secagent_files_skipped_total.
+		countSkipped(s.collector, hostfs.Reason(err), 1)
 		wrapped := fmt.Errorf("source %s: %w", name, err)
 		if optional {
 			s.degraded = append(s.degraded, wrapped)

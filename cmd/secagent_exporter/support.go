@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -35,8 +36,17 @@ const (
 )
 
 type diagnoseOptions struct {
-	lang string
+	lang     string
+	deadline time.Duration
 }
+
+// Overall deadlines of the one-shot commands: each collector is bounded by
+// --collector.timeout and every host read by hostfs, so these only catch what would
+// otherwise keep an operator's terminal (or an automation) waiting.
+const (
+	defaultDiagnoseDeadline = 2 * time.Minute
+	defaultBundleDeadline   = 5 * time.Minute
+)
 
 func defaultLang() string {
 	for _, v := range []string{os.Getenv("LC_ALL"), os.Getenv("LC_MESSAGES"), os.Getenv("LANG")} {
@@ -54,6 +64,8 @@ func addDiagnoseCommand(app *kingpin.Application) *diagnoseOptions {
 	d := &diagnoseOptions{}
 	cmd := app.Command(diagnoseCommand, "Collect once and print every problem found with the vendor's remedy; exit 1 when something is wrong, 0 when healthy.")
 	cmd.Flag("lang", "Language of the report: en or ja (default from LANG).").Default(defaultLang()).EnumVar(&d.lang, "en", "ja")
+	cmd.Flag("deadline", "Overall time limit of the command; past it (or on SIGINT/SIGTERM) it stops and exits 2.").
+		Default(defaultDiagnoseDeadline.String()).DurationVar(&d.deadline)
 	return d
 }
 
@@ -61,6 +73,7 @@ type bundleOptions struct {
 	output    string
 	logLines  int
 	maskHosts bool
+	deadline  time.Duration
 }
 
 func addSupportBundleCommand(app *kingpin.Application) *bundleOptions {
@@ -69,16 +82,23 @@ func addSupportBundleCommand(app *kingpin.Application) *bundleOptions {
 	cmd.Flag("output", "Archive to write (.tar.gz); default secagent-support-<host>-<time>.tar.gz in the current directory.").Default("").StringVar(&b.output)
 	cmd.Flag("mask-host-identifiers", "Also mask host names, IP addresses and GUIDs (for a bundle that leaves the company); secrets are always masked.").BoolVar(&b.maskHosts)
 	cmd.Flag("log-lines", "Last lines kept of each agent log file.").Default("500").IntVar(&b.logLines)
+	cmd.Flag("deadline", "Overall time limit of the command; past it (or on SIGINT/SIGTERM) it stops, leaves no partial archive and exits 2.").
+		Default(defaultBundleDeadline.String()).DurationVar(&b.deadline)
 	return b
 }
 
 // collectOnce runs every enabled collector once and returns what a scrape would show.
 func collectOnce(set *collector.Set, timeout time.Duration) ([]*dto.MetricFamily, error) {
+	return collectOnceContext(context.Background(), set, timeout)
+}
+
+// collectOnceContext is collectOnce whose collectors stop when ctx ends.
+func collectOnceContext(ctx context.Context, set *collector.Set, timeout time.Duration) ([]*dto.MetricFamily, error) {
 	registry := prometheus.NewRegistry()
 	if err := registry.Register(versioncollector.NewCollector(exporterName)); err != nil {
 		return nil, err
 	}
-	if err := registry.Register(set.Scraper(timeout)); err != nil {
+	if err := registry.Register(set.ScraperContext(ctx, timeout)); err != nil {
 		return nil, err
 	}
 	families, err := registry.Gather()
@@ -107,8 +127,26 @@ func (o *options) now() time.Time {
 	return time.Now()
 }
 
+// withDeadline bounds a one-shot command; deadline <= 0 means none.
+func withDeadline(ctx context.Context, deadline time.Duration) (context.Context, context.CancelFunc) {
+	if deadline <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, deadline)
+}
+
+// stopReason names why a one-shot command stopped early.
+func stopReason(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return errors.New("stopped: the --deadline passed")
+	}
+	return errors.New("stopped: interrupted")
+}
+
 func runDiagnose(ctx context.Context, o *options, d *diagnoseOptions, stdout, stderr io.Writer) int {
-	families, err := oneShotCollect(o, promslog.New(o.log))
+	ctx, cancel := withDeadline(ctx, d.deadline)
+	defer cancel()
+	families, err := oneShotCollect(ctx, o, promslog.New(o.log))
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 2
@@ -122,11 +160,13 @@ func runDiagnose(ctx context.Context, o *options, d *diagnoseOptions, stdout, st
 }
 
 func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options, b *bundleOptions, stdout, stderr io.Writer) int {
+	ctx, cancel := withDeadline(ctx, b.deadline)
+	defer cancel()
 	// The bundle carries the exporter's debug log of its one collection.
 	var logBuf bytes.Buffer
 	level := promslog.NewLevel()
 	_ = level.Set("debug")
-	families, err := oneShotCollect(o, promslog.New(&promslog.Config{Level: level, Writer: &logBuf}))
+	families, err := oneShotCollect(ctx, o, promslog.New(&promslog.Config{Level: level, Writer: &logBuf}))
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: error: %v\n", exporterName, err)
 		return 2
@@ -167,6 +207,9 @@ func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options,
 
 		MaskHostIdentifiers: b.maskHosts,
 	})
+	if err != nil && ctx.Err() != nil {
+		err = stopReason(ctx)
+	}
 	if err == nil {
 		err = tmp.Close()
 	}
@@ -207,7 +250,10 @@ func effectiveFlags(app *kingpin.Application) map[string]string {
 // oneShotCollect builds the collectors for a one-shot command and collects once, with a
 // state directory of its own: the running service's log offsets must not move because an
 // operator ran diagnose, so the logs are read by the bounded backfill instead.
-func oneShotCollect(o *options, logger *slog.Logger) ([]*dto.MetricFamily, error) {
+//
+// The collection is abandoned when ctx ends (the command's deadline, SIGINT/SIGTERM): a
+// collector still running is bounded by --collector.timeout and the process exits.
+func oneShotCollect(ctx context.Context, o *options, logger *slog.Logger) ([]*dto.MetricFamily, error) {
 	dir, err := os.MkdirTemp("", exporterName+"-oneshot-")
 	if err != nil {
 		return nil, err
@@ -219,5 +265,19 @@ func oneShotCollect(o *options, logger *slog.Logger) ([]*dto.MetricFamily, error
 	if err != nil {
 		return nil, err
 	}
-	return collectOnce(set, o.collectorTimeout)
+	type result struct {
+		families []*dto.MetricFamily
+		err      error
+	}
+	done := make(chan result, 1)
+	go func() {
+		f, err := collectOnceContext(ctx, set, o.collectorTimeout)
+		done <- result{f, err}
+	}()
+	select {
+	case r := <-done:
+		return r.families, r.err
+	case <-ctx.Done():
+		return nil, stopReason(ctx)
+	}
 }

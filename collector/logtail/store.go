@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // stateVersion is bumped when the state file layout changes incompatibly; a file with
@@ -84,6 +86,10 @@ func OpenStore(dir string, logger *slog.Logger) *Store {
 	return s
 }
 
+// maxStateBytes bounds one saved state: offsets of a few dozen files and a collector's
+// derived counters take kilobytes.
+const maxStateBytes = 8 << 20
+
 // staleTempAge is how old a temporary file of a save must be before it is taken for
 // the leftover of a process killed mid-save: a save takes milliseconds, so a minute
 // leaves no doubt that no running save owns it.
@@ -148,7 +154,9 @@ func (s *Store) load(source string) (*sourceState, bool) {
 	} else {
 		path = filepath.Join(s.dir, stateFileName(source))
 		var err error
-		raw, err = os.ReadFile(path)
+		// Through hostfs: a state file replaced by a FIFO or a link to /dev/zero is
+		// refused at once instead of hanging or filling memory.
+		raw, err = hostfs.New(s.dir).ReadFile(path, maxStateBytes)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, false
 		}

@@ -17,6 +17,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 const (
@@ -48,7 +50,21 @@ type Source struct {
 	// does. Lines for which it is false are continuation lines appended (with "\n") to the
 	// previous record (MA 4.x "Error trace:" lines, Qualys multi-line JSON).
 	IsRecordStart func(line string) bool
+	// FS is the host tree the globs are under (zero value: this machine's root). Every
+	// log is globbed, resolved and opened through it: confined to the tree, regular
+	// files only, never blocking on a FIFO.
+	FS hostfs.FS
+	// MaxFiles is how many files each glob takes, newest first; 0 means 64. Older ones
+	// are left out and reported through OnSkip, so 50,000 matching files cost neither
+	// 50,000 open descriptors nor a failed scrape.
+	MaxFiles int
+	// OnSkip, if set, is told about files left out (hostfs reason, count) in each Poll.
+	OnSkip func(reason string, n int)
 }
+
+// defaultMaxFiles is Source.MaxFiles when 0: far above the handful of rotated files an
+// agent keeps, far below any open-file limit.
+const defaultMaxFiles = 64
 
 // Record is one log record: a line, or a line and its continuation lines.
 type Record struct {
@@ -113,6 +129,9 @@ func NewTailer(src Source, store *Store, logger *slog.Logger) *Tailer {
 	}
 	if src.MaxLineBytes <= 0 {
 		src.MaxLineBytes = defaultMaxLineBytes
+	}
+	if src.MaxFiles <= 0 {
+		src.MaxFiles = defaultMaxFiles
 	}
 	enc, err := normalizeEncoding(src.Encoding)
 	if err != nil {
@@ -221,8 +240,11 @@ func (t *Tailer) Poll(ctx context.Context, handle func(Record)) error {
 		}
 	}()
 	for _, p := range paths {
-		l, err := openLogFile(p)
+		l, err := openLogFile(t.src.FS, p)
 		if err != nil {
+			if r := hostfs.Reason(err); r != "" {
+				t.skip(r, 1)
+			}
 			if !errors.Is(err, os.ErrNotExist) { // rotated away between glob and open
 				errs = append(errs, err)
 			}
@@ -291,15 +313,24 @@ func (t *Tailer) Poll(ctx context.Context, handle func(Record)) error {
 	return errors.Join(errs...)
 }
 
-// match expands the globs, skipping names that are matched twice.
+// match expands the globs, at most MaxFiles newest files each, skipping names that are
+// matched twice.
 func (t *Tailer) match() ([]string, error) {
 	var errs []error
 	var out []string
 	for _, g := range t.src.Globs {
-		m, err := filepath.Glob(g)
+		m, skipped, err := t.src.FS.Glob(g, t.src.MaxFiles)
 		if err != nil {
+			if r := hostfs.Reason(err); r != "" {
+				t.skip(r, 1)
+			}
 			errs = append(errs, fmt.Errorf("source %s: glob %q: %w", t.src.Name, g, err))
 			continue
+		}
+		if skipped > 0 {
+			t.skip(hostfs.ReasonGlobLimit, skipped)
+			t.logger.Debug("more log files than taken per glob; the oldest are left out", "source", t.src.Name,
+				"glob", g, "taken", len(m), "skipped", skipped)
 		}
 		out = append(out, m...)
 	}
@@ -307,8 +338,14 @@ func (t *Tailer) match() ([]string, error) {
 	return slices.Compact(out), errors.Join(errs...)
 }
 
-func openLogFile(path string) (*openLog, error) {
-	f, err := openShared(path)
+func (t *Tailer) skip(reason string, n int) {
+	if t.src.OnSkip != nil {
+		t.src.OnSkip(reason, n)
+	}
+}
+
+func openLogFile(hfs hostfs.FS, path string) (*openLog, error) {
+	f, err := hfs.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 	"github.com/secagent-exporter/secagent_exporter/internal/redact"
 )
 
@@ -41,9 +42,14 @@ type Options struct {
 	// MaskHostIdentifiers also masks host names, IP addresses and GUIDs (bundles that
 	// leave the company).
 	MaskHostIdentifiers bool
-	// MaxFileBytes caps each configuration file and each log excerpt read (default 1 MiB).
+	// MaxFileBytes caps each configuration file and each log excerpt read (default 1 MiB,
+	// at most hostfs.MaxBundleFile).
 	MaxFileBytes int64
 }
+
+// maxLogFiles is how many files of one log directory and pattern go into a bundle,
+// newest first: a directory holding 50,000 matching files yields a bounded archive.
+const maxLogFiles = 32
 
 // Summary says what went into the archive.
 type Summary struct {
@@ -79,6 +85,7 @@ func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
 	if o.MaxFileBytes <= 0 {
 		o.MaxFileBytes = 1 << 20
 	}
+	o.MaxFileBytes = min(o.MaxFileBytes, hostfs.MaxBundleFile)
 	if o.GOOS != "windows" {
 		o.GOOS = "linux"
 	}
@@ -101,14 +108,19 @@ func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
 		func() error { return a.add("diagnose.txt", o.Diagnosis) },
 		func() error { return a.add("exporter.log", o.ExporterLog) },
 		func() error { return addCommands(ctx, a, o) },
-		func() error { return addFiles(a, o) },
+		func() error { return addFiles(ctx, a, o) },
 		func() error {
-			n, err := addLogs(a, o)
+			n, err := addLogs(ctx, a, o)
 			sum.Unclassified = n
 			return err
 		},
 	}
 	for _, step := range steps {
+		// The overall deadline and SIGINT/SIGTERM end the bundle between steps; every
+		// read inside one is bounded and never blocks (hostfs).
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
 		if err := step(); err != nil {
 			return sum, err
 		}
@@ -167,7 +179,7 @@ func addCommands(ctx context.Context, a *archive, o Options) error {
 	for _, c := range commandSources {
 		for _, p := range o.candidates(c.Paths, c.OverrideFlag) {
 			resolved := o.Paths.Root(p)
-			if _, err := os.Stat(resolved); err != nil {
+			if _, err := o.Paths.Host().Stat(resolved); err != nil {
 				continue
 			}
 			var out bytes.Buffer
@@ -189,10 +201,13 @@ func addCommands(ctx context.Context, a *archive, o Options) error {
 	return nil
 }
 
-func addFiles(a *archive, o Options) error {
+func addFiles(ctx context.Context, a *archive, o Options) error {
 	for _, f := range fileSources {
 		for _, p := range f.Paths[o.GOOS] {
-			raw, err := readCapped(o.Paths.Root(p), o.MaxFileBytes)
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			raw, err := readCapped(o.Paths.Host(), o.Paths.Root(p), o.MaxFileBytes)
 			if os.IsNotExist(err) {
 				continue
 			}
@@ -211,7 +226,7 @@ func addFiles(a *archive, o Options) error {
 
 // addLogs keeps the tail of each log file and lists the lines none of the vendor's
 // message rows matched. It returns how many unclassified lines it found.
-func addLogs(a *archive, o Options) (int, error) {
+func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 	var encodings, unclassified, shapesText bytes.Buffer
 	count := 0
 	fmt.Fprintln(&shapesText, "# Unclassified line shapes per log source, most frequent first (docs/classify.md).")
@@ -231,8 +246,11 @@ func addLogs(a *archive, o Options) (int, error) {
 			resolvedDir := o.Paths.Root(dir)
 			var files []string
 			for _, pat := range src.Patterns {
-				m, _ := filepath.Glob(filepath.Join(resolvedDir, pat))
+				m, skipped, _ := o.Paths.Host().Glob(filepath.Join(resolvedDir, pat), maxLogFiles)
 				files = append(files, m...)
+				if skipped > 0 {
+					fmt.Fprintf(&encodings, "%s/%s: %d older files left out\n", src.Name, pat, skipped)
+				}
 			}
 			sort.Strings(files)
 			seen := map[string]bool{}
@@ -240,8 +258,11 @@ func addLogs(a *archive, o Options) (int, error) {
 				if seen[f] {
 					continue
 				}
+				if err := ctx.Err(); err != nil {
+					return count, err
+				}
 				seen[f] = true
-				raw, enc, err := readTail(f, o.MaxFileBytes)
+				raw, enc, err := readTail(o.Paths.Host(), f, o.MaxFileBytes)
 				if err != nil {
 					fmt.Fprintf(&encodings, "%s/%s: unreadable: %v\n", src.Name, filepath.Base(f), err)
 					continue
@@ -293,8 +314,10 @@ func writeShapes(w io.Writer, source string, shapes map[string]int) {
 	}
 }
 
-func readCapped(p string, max int64) ([]byte, error) {
-	f, err := os.Open(p)
+// readCapped reads the first max bytes of a regular file of the host tree: a link out of
+// --path.rootfs resolves inside it, a FIFO or device is refused before any read.
+func readCapped(hfs hostfs.FS, p string, max int64) ([]byte, error) {
+	f, err := hfs.Open(p)
 	if err != nil {
 		return nil, err
 	}
@@ -305,8 +328,8 @@ func readCapped(p string, max int64) ([]byte, error) {
 // readTail reads at most max bytes from the end of a file, starting at a line boundary,
 // and the file's encoding detected from its head (a tail has no BOM, and a UTF-16 tail
 // must start on a code unit).
-func readTail(p string, max int64) ([]byte, string, error) {
-	f, err := os.Open(p)
+func readTail(hfs hostfs.FS, p string, max int64) ([]byte, string, error) {
+	f, err := hfs.Open(p)
 	if err != nil {
 		return nil, "", err
 	}
@@ -326,7 +349,7 @@ func readTail(p string, max int64) ([]byte, string, error) {
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return nil, "", err
 		}
-		raw, err := io.ReadAll(f)
+		raw, err := io.ReadAll(io.LimitReader(f, max)) // it may be growing
 		return raw, enc, err
 	}
 	newline := []byte("\n")
@@ -341,7 +364,7 @@ func readTail(p string, max int64) ([]byte, string, error) {
 	if _, err := f.Seek(start, io.SeekStart); err != nil {
 		return nil, "", err
 	}
-	raw, err := io.ReadAll(f)
+	raw, err := io.ReadAll(io.LimitReader(f, max))
 	if err != nil {
 		return nil, "", err
 	}

@@ -10,30 +10,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// openShared opens a log with read, write and delete sharing: the McAfee, Cisco and
-// Qualys agents keep their logs open and rotate them by rename or delete, which a
-// reader without FILE_SHARE_DELETE would block (grok_exporter's Windows tailer learned
-// the same; see sources.md S15). Poll closes the handle after every read.
-func openShared(path string) (*os.File, error) {
-	name, err := windows.UTF16PtrFromString(path)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	h, err := windows.CreateFile(name,
-		windows.GENERIC_READ,
-		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
-		nil,
-		windows.OPEN_EXISTING,
-		windows.FILE_ATTRIBUTE_NORMAL,
-		0)
-	if err != nil {
-		return nil, &os.PathError{Op: "open", Path: path, Err: err}
-	}
-	return os.NewFile(uintptr(h), path), nil
-}
-
 // statOpen identifies the open file by volume serial number and file index, the NTFS
-// equivalent of device and inode.
+// equivalent of device and inode. The file was opened by hostfs with read, write and
+// delete sharing, so the agents can keep rotating their logs (sources.md S15).
 func statOpen(f *os.File) (fileIdentity, int64, time.Time, error) {
 	var info windows.ByHandleFileInformation
 	if err := windows.GetFileInformationByHandle(windows.Handle(f.Fd()), &info); err != nil {
