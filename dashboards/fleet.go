@@ -37,6 +37,11 @@ func Fleet() Dashboard {
 	l.add(4, 4, stat("Agents rejected by ePO", "Distinct agent GUIDs the ePO server rejected with \"sequence number invalid\" in its window (sources.md S2).", "none",
 		problem, instant(`max(`+sel("epo_server_sequence_error_agents")+`) or vector(0)`, "")))
 
+	l.add(4, 4, stat("Oldest AV content", "Age of the oldest McAfee/Trellix anti-virus content (ENS AMCore, VSE/ENSL DAT); content is published daily, warning at 3 days.", "s",
+		thresholds("green", 259200, "orange", 604800, "red"), instant(`max(time() - `+sel("mcafee_av_content_timestamp_seconds")+`)`, "")))
+	l.add(4, 4, stat("On-access scanner down", "Hosts whose McAfee/Trellix on-access scanner does not run.", "none",
+		problem, instant(count(sel("mcafee_av_on_access_running")+" == 0"), "")))
+
 	l.add(24, 5, stat("Agent coverage", "Share of hosts with each endpoint-security agent installed.", "percentunit",
 		thresholds("blue"), instant(`avg by (agent) (`+sel("secagent_agent_installed")+`)`, "{{agent}}")))
 
@@ -46,6 +51,9 @@ func Fleet() Dashboard {
 	l.add(12, 8, timeseries("TETRA definition age", "Oldest and median age of the Cisco TETRA definitions; warning at 24 h, critical at 72 h.", "s",
 		ranged(`max(`+sel("tetra_definitions_age_seconds")+`)`, "oldest"),
 		ranged(`quantile(0.5, `+sel("tetra_definitions_age_seconds")+`)`, "median")))
+	l.add(24, 8, timeseries("AV content age", "Oldest and median age of the McAfee/Trellix anti-virus content per product; warning at 3 days, critical at 7.", "s",
+		ranged(`max by (product) (time() - `+sel("mcafee_av_content_timestamp_seconds")+`)`, "oldest {{product}}"),
+		ranged(`quantile by (product) (0.5, time() - `+sel("mcafee_av_content_timestamp_seconds")+`)`, "median {{product}}")))
 	l.add(8, 8, timeseries("McAfee ASCI age", "Time since the last successful ASCI: oldest and median managed agent.", "s",
 		ranged(`max(time() - `+sel("epo_last_asci_success_timestamp_seconds")+`)`, "oldest"),
 		ranged(`quantile(0.5, time() - `+sel("epo_last_asci_success_timestamp_seconds")+`)`, "median")))
@@ -78,6 +86,10 @@ func Fleet() Dashboard {
 		tableTarget(`count by (version, platform) (`+sel("connector_info")+`)`)))
 	l.add(6, 8, table("Qualys agent versions", "Hosts per Qualys Cloud Agent version.", "none", versions,
 		tableTarget(`count by (version) (`+sel("qualys_agent_info")+`)`)))
+	l.add(6, 8, table("AV content versions", "Hosts per anti-virus product and content version (AMCore content or DAT); a host below the fleet's newest lags behind.", "none", versions,
+		tableTarget(`count_values by (product) ("content", `+sel("mcafee_av_content_version")+`)`)))
+	l.add(6, 8, table("AV engine versions", "Hosts per anti-virus product and scan engine version.", "none", versions,
+		tableTarget(`count by (product, version) (`+sel("mcafee_av_engine_info")+`)`)))
 	l.add(6, 8, table("Exporter versions", "Hosts per secagent_exporter version and OS.", "none", versions,
 		tableTarget(`count by (version, goos) (`+sel("secagent_exporter_build_info")+`)`)))
 
