@@ -222,12 +222,16 @@ func (c *mcafeeAVCollector) enslContent(ctx context.Context, cli string) (mcafee
 	if errors.Is(err, mcafee.ErrNoENSLVersion) {
 		return content, errors.Join(runErr, err)
 	}
+	if runErr != nil {
+		// A non-zero exit that still printed the DAT lines: the output is what is needed.
+		c.env.Logger.Debug("ENSL CLI failed but printed its version", "err", runErr)
+	}
 	if content.Created.IsZero() && err == nil {
 		t, dirErr := c.enslDATDirTime(content)
 		content.Created = t
 		err = dirErr
 	}
-	return content, errors.Join(runErr, err)
+	return content, err
 }
 
 // enslDATDirTime is the modification time of the installed DAT version's directory.
@@ -272,12 +276,16 @@ func (c *mcafeeAVCollector) enslDATDirTime(content mcafee.AVContent) (time.Time,
 
 func (c *mcafeeAVCollector) enslOnAccess(ctx context.Context, cli string) (bool, error) {
 	res, runErr := c.env.Runner.Run(ctx, cli, mcafee.ENSLOnAccessArgs...)
-	if runErr != nil && len(res.Stdout) == 0 {
+	var cmdErr *CommandError
+	if runErr != nil && (len(res.Stdout) == 0 || errors.As(runErr, &cmdErr) && (cmdErr.TimedOut || cmdErr.ExitCode < 0)) {
 		return false, runErr
 	}
 	running, _, err := mcafee.ParseENSLOnAccess(res.Stdout)
 	if err != nil {
 		return false, errors.Join(runErr, err)
+	}
+	if runErr != nil {
+		c.env.Logger.Debug("ENSL CLI failed but printed the on-access status", "err", runErr)
 	}
 	return running, nil
 }

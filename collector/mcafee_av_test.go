@@ -189,3 +189,60 @@ func TestMcAfeeAVENSLDATDirectory(t *testing.T) {
 		t.Error("future directory time taken")
 	}
 }
+
+// The ENSL CLI: a non-zero exit that still prints its status is read; one that prints
+// nothing, or hangs past the command timeout, fails its source with nothing exported.
+func TestMcAfeeAVENSLCommandFailures(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		script string
+		want   map[string]float64
+		absent []string
+	}{
+		{
+			name:   "non-zero exit with output",
+			script: "case \"$1\" in\n--version) printf 'ENSL\\nVersion : 10.6.2\\nLicense : Full\\nDAT Version : 9999.0\\nDAT Date : 11-15-2026\\n'; exit 3 ;;\n*) echo 'On-Access Scan : Enabled and Compliant'; exit 1 ;;\nesac\n",
+			want: map[string]float64{
+				`secagent_source_success{collector="mcafee_av",source="ensl_version"}`:   1,
+				`secagent_source_success{collector="mcafee_av",source="ensl_on_access"}`: 1,
+				`mcafee_av_on_access_running{product="ensl"}`:                            1,
+				`mcafee_av_content_timestamp_seconds{product="ensl"}`:                    float64(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC).Unix()),
+			},
+		},
+		{
+			name:   "exit 1 without output",
+			script: "echo 'not running' >&2\nexit 1\n",
+			want: map[string]float64{
+				`secagent_agent_installed{agent="mcafee_ensl"}`:                          1,
+				`secagent_source_success{collector="mcafee_av",source="ensl_version"}`:   0,
+				`secagent_source_success{collector="mcafee_av",source="ensl_on_access"}`: 0,
+				`secagent_collector_success{collector="mcafee_av"}`:                      0,
+			},
+			absent: []string{`mcafee_av_on_access_running{product="ensl"}`, `mcafee_av_content_version{product="ensl"}`},
+		},
+		{
+			name:   "hangs",
+			script: "echo 'DAT Version : 9999.0'\nexec sleep 30\n",
+			want: map[string]float64{
+				`secagent_source_success{collector="mcafee_av",source="ensl_version"}`:   0,
+				`secagent_source_success{collector="mcafee_av",source="ensl_on_access"}`: 0,
+			},
+			absent: []string{`mcafee_av_on_access_running{product="ensl"}`, `mcafee_av_content_version{product="ensl"}`},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			writeFile(t, filepath.Join(root, "opt/isec/ens/threatprevention/bin/isecav"), "#!/bin/sh\n"+tc.script, 0o755)
+			env := testEnv(t, t.TempDir())
+			env.Paths = Paths{RootFS: root, GOOS: "linux"}
+			env.Runner = &Runner{Timeout: 500 * time.Millisecond}
+			got := collectOnce(t, "mcafee_av", &mcafeeAVCollector{env: env, cfg: mcafeeAVConfig{goos: "linux"}})
+			wantSamples(t, got, tc.want)
+			for _, k := range tc.absent {
+				if _, ok := got[k]; ok {
+					t.Errorf("%s exported", k)
+				}
+			}
+		})
+	}
+}
