@@ -108,7 +108,7 @@ func problemHosts() Panel {
 			{ID: "organize", Options: map[string]any{"renameByName": map[string]any{
 				"Value #A": "compliant", "Value #B": "ASCI age", "Value #C": "TETRA age",
 				"Value #D": "active faults", "Value #E": "cisco-secure-bpf", "Value #F": "Qualys contact age",
-				"Value #G": "firing alerts",
+				"Value #G": "firing alerts", "Value #H": "AV content age",
 			}}},
 			{ID: "sortBy", Options: map[string]any{"sort": []any{map[string]any{"field": "compliant", "desc": false}}}},
 		},
@@ -119,6 +119,7 @@ func problemHosts() Panel {
 		byInstance(sel("selinux_bpf_module_loaded")),
 		byInstance(`time() - `+sel("qualys_last_platform_success_timestamp_seconds")),
 		tableTarget(`count by (instance) (ALERTS{alertstate="firing", job=~"$job", instance=~"$instance"})`),
+		byInstance(`time() - `+sel("mcafee_av_content_timestamp_seconds")),
 	)
 	dur := func(field string) Override {
 		return Override{Matcher: Matcher{ID: "byName", Options: field}, Properties: []Property{{ID: "unit", Value: "s"}}}
@@ -126,7 +127,7 @@ func problemHosts() Panel {
 	p.FieldConfig.Overrides = []Override{
 		{Matcher: Matcher{ID: "byName", Options: "instance"}, Properties: []Property{{ID: "links", Value: []DataLink{{Title: "Host dashboard", URL: hostLink}}}}},
 		{Matcher: Matcher{ID: "byName", Options: "compliant"}, Properties: []Property{{ID: "mappings", Value: okMapping("no", "yes")}}},
-		dur("ASCI age"), dur("TETRA age"), dur("Qualys contact age"),
+		dur("ASCI age"), dur("TETRA age"), dur("Qualys contact age"), dur("AV content age"),
 	}
 	return p
 }
