@@ -20,12 +20,12 @@ const (
 // AVProducts lists the product label values in a fixed order.
 var AVProducts = []string{ProductENS, ProductVSE, ProductENSL}
 
-// Anti-virus content dates as the products write them: Endpoint Security
+// Anti-virus content dates as the Windows products write them: Endpoint Security
 // HKLM\SOFTWARE\McAfee\AVSolution\DS\DS szContentCreationDate (yyyy-mm-dd), VirusScan
 // Enterprise 8.8 HKLM\SOFTWARE\(Wow6432Node\)McAfee\AVEngine AVDatDate (yyyy/mm/dd), as
-// read by Checkmk's mcafee_av_client plugin (sources.md S17), and the ENSL status CLI's
-// DAT date (mm-dd-yyyy, sources.md S19).
-var contentDateLayouts = []string{"2006-01-02", "2006/01/02", "01-02-2006"}
+// read by Checkmk's mcafee_av_client plugin (sources.md S17). The ENSL CLI's day-first or
+// month-first dates are ParseENSLDATDate's.
+var contentDateLayouts = []string{"2006-01-02", "2006/01/02"}
 
 // ErrBadContentDate is wrapped by ParseContentDate for an empty, zero, unreadable or
 // future date: the caller counts a failed source and invents no timestamp.

@@ -48,7 +48,7 @@ const (
 // verified rows: the keys of a public ENSL 10.7.8 capture (sources.md S21: "Version",
 // "DAT Version", "Engine Version"). The DAT date key is UNVERIFIED: the OMS agent
 // (sources.md S19) reads the ENSL 10.2-10.6 isecav output by position (line 1 version, 3
-// DAT version, 4 DAT date mm-dd-yyyy, 5 engine version) and never names the key, so line
+// DAT version, 4 DAT date, 5 engine version) and never names the key, so line
 // is that position: a line whose key is no key of this table is taken for the field at
 // its position. A site that sees another key corrects this table.
 type enslVersionRow struct {
@@ -131,7 +131,7 @@ func ParseENSLVersion(out []byte, loc *time.Location, now time.Time) (ENSLVersio
 	}
 	var errs []error
 	if found[enslDATDate] {
-		t, err := ParseContentDate(values[enslDATDate], loc, now)
+		t, err := ParseENSLDATDate(values[enslDATDate], loc, now)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("DAT date: %w", err))
 		}
@@ -183,6 +183,57 @@ func LatestDATDir(names []string, want uint64) string {
 		}
 	}
 	return best
+}
+
+// ParseENSLDATDate reads the DAT date of the ENSL `--version` output. Its layout is
+// UNVERIFIED and differs between the public readers: the OMS agent parses mm-dd-yyyy, the
+// later PowerShell DSC for Linux plugin dd-mm-yyyy after a "time format" fix (sources.md
+// S19), and the CLI follows the locale. So a dd-mm-yyyy and an mm-dd-yyyy reading (with
+// "-", "/" or "." between) are both tried, as are the ISO layouts of ParseContentDate; a
+// reading after tomorrow is refused, and when both readings are possible and differ the
+// more recent one is taken (content is renewed daily, so the true date is the recent one).
+func ParseENSLDATDate(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	if loc == nil {
+		loc = time.Local
+	}
+	if t, err := ParseContentDate(s, loc, now); err == nil {
+		return t, nil
+	}
+	v := strings.TrimSpace(s)
+	var parts []string
+	for _, sep := range []string{"-", "/", "."} {
+		if p := strings.Split(v, sep); len(p) == 3 {
+			parts = p
+			break
+		}
+	}
+	if parts == nil || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return time.Time{}, fmt.Errorf("%w: %q", ErrBadContentDate, truncateForError(s))
+	}
+	a, okA := parseUint(parts[0])
+	b, okB := parseUint(parts[1])
+	year, okY := parseUint(parts[2])
+	if !okA || !okB || !okY {
+		return time.Time{}, fmt.Errorf("%w: %q", ErrBadContentDate, truncateForError(s))
+	}
+	var best time.Time
+	for _, dm := range [][2]uint64{{a, b}, {b, a}} {
+		day, month := dm[0], dm[1]
+		if month < 1 || month > 12 || day < 1 || day > 31 {
+			continue
+		}
+		t := time.Date(int(year), time.Month(month), int(day), 0, 0, 0, 0, loc)
+		if t.Day() != int(day) || t.Year() < 1990 || t.After(now.Add(24*time.Hour)) {
+			continue // 31-02 rolls over; out of range
+		}
+		if t.After(best) {
+			best = t
+		}
+	}
+	if best.IsZero() {
+		return time.Time{}, fmt.Errorf("%w: %q out of range", ErrBadContentDate, truncateForError(v))
+	}
+	return best, nil
 }
 
 // parseDATVersion reads "10123.0" or "10123" (DAT number, optional minor).

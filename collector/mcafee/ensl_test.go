@@ -142,3 +142,58 @@ func FuzzParseENSLOnAccess(f *testing.F) {
 		}
 	})
 }
+
+func TestParseENSLDATDate(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		bad  bool
+	}{
+		{in: "11-15-2026", want: day(2026, 11, 15)}, // only month-first is a date
+		{in: "15-11-2026", want: day(2026, 11, 15)}, // only day-first is a date
+		{in: "15/11/2026", want: day(2026, 11, 15)},
+		{in: "15.11.2026", want: day(2026, 11, 15)},
+		{in: "2026-11-15", want: day(2026, 11, 15)},
+		{in: "11-11-2026", want: day(2026, 11, 11)},
+		// both readings possible: 3 Nov or 11 Mar; the more recent is the content's
+		{in: "03-11-2026", want: day(2026, 11, 3)},
+		{in: "11-03-2026", want: day(2026, 11, 3)},
+		// 12 Nov is after tomorrow, 11 Dec too: only readings up to tomorrow count
+		{in: "12-11-2026", want: day(2026, 11, 12)},
+		{in: "11-12-2026", want: day(2026, 11, 12)},
+		{in: "12-31-2026", bad: true},
+		{in: "31-02-2026", bad: true},
+		{in: "00-00-0000", bad: true},
+		{in: "0", bad: true},
+		{in: "", bad: true},
+		{in: "1-2-26", bad: true},
+		{in: "111-1-2026", bad: true},
+	} {
+		got, err := ParseENSLDATDate(tc.in, time.UTC, enslNow)
+		if tc.bad {
+			if !errors.Is(err, ErrBadContentDate) || !got.IsZero() {
+				t.Errorf("%q: got %v, %v; want ErrBadContentDate", tc.in, got, err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("%q: got %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
+
+func FuzzParseENSLDATDate(f *testing.F) {
+	for _, s := range []string{"11-15-2026", "03-11-2026", "31.12.1999", "", "99-99-9999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := ParseENSLDATDate(s, time.UTC, enslNow)
+		if err == nil && (got.After(enslNow.Add(24*time.Hour)) || got.Year() < 1990) {
+			t.Fatalf("%q accepted as %v", s, got)
+		}
+		if err != nil && !got.IsZero() {
+			t.Fatalf("%q: %v with error %v", s, got, err)
+		}
+	})
+}
