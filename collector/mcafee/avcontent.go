@@ -23,7 +23,7 @@ var AVProducts = []string{ProductENS, ProductVSE, ProductENSL}
 // Anti-virus content dates as the Windows products write them: Endpoint Security
 // HKLM\SOFTWARE\McAfee\AVSolution\DS\DS szContentCreationDate (yyyy-mm-dd), VirusScan
 // Enterprise 8.8 HKLM\SOFTWARE\(Wow6432Node\)McAfee\AVEngine AVDatDate (yyyy/mm/dd), as
-// read by Checkmk's mcafee_av_client plugin (sources.md S17). The ENSL CLI's day-first or
+// read by Checkmk's mcafee_av_client plugin (sources.md S19). The ENSL CLI's day-first or
 // month-first dates are ParseENSLDATDate's.
 var contentDateLayouts = []string{"2006-01-02", "2006/01/02"}
 
@@ -86,12 +86,12 @@ func contentVersion(major, minor uint64) (float64, error) {
 }
 
 // Registry locations of the Windows products. ENS: the DS\DS key with
-// dwContentMajorVersion and szContentCreationDate (sources.md S16) and
-// dwContentMinorVersion (sources.md S17); the AMCore version szAMCoreVersion under
-// AVS\AVS, read as the engine version (sources.md S17 [?]: a public script reads the value,
+// dwContentMajorVersion and szContentCreationDate (sources.md S18) and
+// dwContentMinorVersion (sources.md S19); the AMCore version szAMCoreVersion under
+// AVS\AVS, read as the engine version (sources.md S19 [?]: a public script reads the value,
 // no vendor page says what it holds); the on-access switch enableoas under
-// MCSHIELDGLOBAL\GLOBAL (sources.md S16). VSE 8.8: the AVEngine key in both registry views,
-// the 32-bit product's WOW6432Node view first (sources.md S17, S18).
+// MCSHIELDGLOBAL\GLOBAL (sources.md S18). VSE 8.8: the AVEngine key in both registry views,
+// the 32-bit product's WOW6432Node view first (sources.md S19, S20).
 const (
 	ENSContentKey  = `SOFTWARE\McAfee\AVSolution\DS\DS`
 	ENSEngineKey   = `SOFTWARE\McAfee\AVSolution\AVS\AVS`
@@ -258,9 +258,9 @@ func readEngine(r RegistryReader, key, majorName, minorName string) (string, err
 }
 
 // OnAccessServices are the Windows services whose running state says the on-access
-// scanner runs: mfetp, the ENS Threat Prevention service (sources.md S20 [?]: public
+// scanner runs: mfetp, the ENS Threat Prevention service (sources.md S22 [?]: public
 // scripts list it among the ENS services next to mfeesp, the platform service), and
-// McShield, the VSE on-access scanner service (sources.md S20).
+// McShield, the VSE on-access scanner service (sources.md S22).
 var OnAccessServices = map[string]string{
 	ProductENS: "mfetp",
 	ProductVSE: "McShield",

@@ -11,7 +11,7 @@ import (
 
 // ENSLCLIPaths are the status CLIs of Endpoint Security for Linux Threat Prevention, as
 // host paths: mfetpcli of ENSL 10.7 and later, then isecav of ENSL 10.2 to 10.6
-// (sources.md S16). Only their read-only status switches are run: ENSLVersionArgs and
+// (sources.md S18). Only their read-only status switches are run: ENSLVersionArgs and
 // ENSLOnAccessArgs.
 var ENSLCLIPaths = []string{
 	"/opt/McAfee/ens/tp/bin/mfetpcli",
@@ -19,9 +19,9 @@ var ENSLCLIPaths = []string{
 }
 
 // ENSLDATDirs hold one directory per installed DAT version, named by its number
-// (/var/McAfee/ens/tp/engine/dat/4978 on ENSL 10.6.5 and later, sources.md S21). The
+// (/var/McAfee/ens/tp/engine/dat/4978 on ENSL 10.6.5 and later, sources.md S23). The
 // directory's modification time is when the content was installed: the fallback content
-// timestamp when `--version` prints no DAT date (ENSL 10.7, sources.md S21).
+// timestamp when `--version` prints no DAT date (ENSL 10.7, sources.md S23).
 var ENSLDATDirs = []string{
 	"/var/McAfee/ens/tp/engine/dat",
 }
@@ -29,7 +29,7 @@ var ENSLDATDirs = []string{
 var (
 	// ENSLVersionArgs prints the product, DAT version, DAT date and engine version.
 	ENSLVersionArgs = []string{"--version"}
-	// ENSLOnAccessArgs prints the on-access scan status (sources.md S20: KB89803).
+	// ENSLOnAccessArgs prints the on-access scan status (sources.md S22: KB89803).
 	ENSLOnAccessArgs = []string{"--getoasconfig", "--summary"}
 )
 
@@ -45,9 +45,9 @@ const (
 
 // enslVersionRow maps the key of a "Key : Value" line of `--version` to a field.
 //
-// verified rows: the keys of a public ENSL 10.7.8 capture (sources.md S21: "Version",
+// verified rows: the keys of a public ENSL 10.7.8 capture (sources.md S23: "Version",
 // "DAT Version", "Engine Version"). The DAT date key is UNVERIFIED: the OMS agent
-// (sources.md S19) reads the ENSL 10.2-10.6 isecav output by position (line 1 version, 3
+// (sources.md S21) reads the ENSL 10.2-10.6 isecav output by position (line 1 version, 3
 // DAT version, 4 DAT date, 5 engine version) and never names the key, so line
 // is that position: a line whose key is no key of this table is taken for the field at
 // its position. A site that sees another key corrects this table.
@@ -78,7 +78,7 @@ type ENSLVersion struct {
 }
 
 // ErrNoENSLVersion is wrapped when the `--version` output has no DAT version and no DAT
-// date, under any key of the table or at the positions of sources.md S19.
+// date, under any key of the table or at the positions of sources.md S21.
 var ErrNoENSLVersion = errors.New("no DAT version or date in the ENSL --version output")
 
 // ParseENSLVersion reads `mfetpcli --version` / `isecav --version`. Fields are taken by
@@ -188,7 +188,7 @@ func LatestDATDir(names []string, want uint64) string {
 // ParseENSLDATDate reads the DAT date of the ENSL `--version` output. Its layout is
 // UNVERIFIED and differs between the public readers: the OMS agent parses mm-dd-yyyy, the
 // later PowerShell DSC for Linux plugin dd-mm-yyyy after a "time format" fix (sources.md
-// S19), and the CLI follows the locale. So a dd-mm-yyyy and an mm-dd-yyyy reading (with
+// S21), and the CLI follows the locale. So a dd-mm-yyyy and an mm-dd-yyyy reading (with
 // "-", "/" or "." between) are both tried, as are the ISO layouts of ParseContentDate; a
 // reading after tomorrow is refused, and when both readings are possible and differ the
 // more recent one is taken (content is renewed daily, so the true date is the recent one).
@@ -293,8 +293,8 @@ func containsString(list []string, s string) bool {
 var ErrUnknownOnAccessStatus = errors.New("unknown ENSL on-access scan status")
 
 // enslOnAccessStates are the on-access scan compliance statuses of KB89803 (sources.md
-// S20), lower case: only "Enabled and Compliant" means the configuration is on and every
-// scanner process runs. Bare "enabled"/"disabled" are what sources.md S19 tests for on
+// S22), lower case: only "Enabled and Compliant" means the configuration is on and every
+// scanner process runs. Bare "enabled"/"disabled" are what sources.md S21 tests for on
 // older releases [?].
 var enslOnAccessStates = map[string]bool{
 	"enabled and compliant":     true,

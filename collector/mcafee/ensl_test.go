@@ -8,7 +8,7 @@ import (
 
 var enslNow = time.Date(2026, 11, 16, 10, 0, 0, 0, time.UTC)
 
-// The ENSL 10.7.8 layout of the public capture (sources.md S21), indented as there.
+// The ENSL 10.7.8 layout of the public capture (sources.md S23), indented as there.
 const enslVersion107 = `McAfee Endpoint Security for Linux Threat Prevention
 Version : 10.7.8.12
 License : Full
@@ -17,7 +17,7 @@ Engine Version : 6300.9389
 Exploit Prevention Content Version : 10.7.0.00079
 `
 
-// The ENSL 10.2-10.6 layout the OMS agent reads by position (sources.md S19); the key
+// The ENSL 10.2-10.6 layout the OMS agent reads by position (sources.md S21); the key
 // of line 4 is not known from a public source, so an unknown key stands in for it.
 const enslVersion106 = `McAfee Endpoint Security for Linux Threat Prevention
 Version : 10.6.2.2181
