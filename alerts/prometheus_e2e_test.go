@@ -39,6 +39,7 @@ var e2eHosts = []e2eHost{
 	{"qualys-healthy", "endpoints"},
 	{"qualys-fim-audit-conflict", "endpoints"},
 	{"linux-prereqs-ok", "endpoints"},
+	{"mcafee-ensl-healthy", "endpoints"},
 	{"epo-server-sequence-errors", "epo"},
 }
 
@@ -46,7 +47,7 @@ var e2eHosts = []e2eHost{
 // 2026 while Prometheus runs on the real clock, so age-based conditions only grow truer.
 var e2eAlerts = []string{
 	"McAfeeAgentASCIStale", "McAfeeAgentSequenceRejected", "McAfeeAgentASCIFailing",
-	"McAfeeAgentDuplicateGUID", "McAfeeServerSequenceErrors",
+	"McAfeeAgentDuplicateGUID", "McAfeeServerSequenceErrors", "McAfeeAVContentStale",
 	"CiscoConnectorDisconnected", "CiscoConnectorDegraded", "CiscoConnectorEventMonitoringOverloaded",
 	"CiscoConnectorSELinuxPolicyMissing", "CiscoSELinuxBPFModuleMissing",
 	"CiscoTetraDefinitionsStale", "CiscoTetraUpdateProxyError",

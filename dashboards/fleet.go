@@ -37,6 +37,11 @@ func Fleet() Dashboard {
 	l.add(4, 4, stat("Agents rejected by ePO", "Distinct agent GUIDs the ePO server rejected with \"sequence number invalid\" in its window (sources.md S2).", "none",
 		problem, instant(`max(`+sel("epo_server_sequence_error_agents")+`) or vector(0)`, "")))
 
+	l.add(4, 4, stat("Oldest AV content", "Age of the oldest McAfee/Trellix anti-virus content (ENS AMCore, VSE/ENSL DAT); content is published daily, warning at 3 days.", "s",
+		thresholds("green", 259200, "orange", 604800, "red"), instant(`max(time() - `+sel("mcafee_av_content_timestamp_seconds")+`)`, "")))
+	l.add(4, 4, stat("On-access scanner down", "Hosts whose McAfee/Trellix on-access scanner does not run.", "none",
+		problem, instant(count(sel("mcafee_av_on_access_running")+" == 0"), "")))
+
 	l.add(24, 5, stat("Agent coverage", "Share of hosts with each endpoint-security agent installed.", "percentunit",
 		thresholds("blue"), instant(`avg by (agent) (`+sel("secagent_agent_installed")+`)`, "{{agent}}")))
 
@@ -46,6 +51,9 @@ func Fleet() Dashboard {
 	l.add(12, 8, timeseries("TETRA definition age", "Oldest and median age of the Cisco TETRA definitions; warning at 24 h, critical at 72 h.", "s",
 		ranged(`max(`+sel("tetra_definitions_age_seconds")+`)`, "oldest"),
 		ranged(`quantile(0.5, `+sel("tetra_definitions_age_seconds")+`)`, "median")))
+	l.add(24, 8, timeseries("AV content age", "Oldest and median age of the McAfee/Trellix anti-virus content per product; warning at 3 days, critical at 7.", "s",
+		ranged(`max by (product) (time() - `+sel("mcafee_av_content_timestamp_seconds")+`)`, "oldest {{product}}"),
+		ranged(`quantile by (product) (0.5, time() - `+sel("mcafee_av_content_timestamp_seconds")+`)`, "median {{product}}")))
 	l.add(8, 8, timeseries("McAfee ASCI age", "Time since the last successful ASCI: oldest and median managed agent.", "s",
 		ranged(`max(time() - `+sel("epo_last_asci_success_timestamp_seconds")+`)`, "oldest"),
 		ranged(`quantile(0.5, time() - `+sel("epo_last_asci_success_timestamp_seconds")+`)`, "median")))
@@ -78,6 +86,10 @@ func Fleet() Dashboard {
 		tableTarget(`count by (version, platform) (`+sel("connector_info")+`)`)))
 	l.add(6, 8, table("Qualys agent versions", "Hosts per Qualys Cloud Agent version.", "none", versions,
 		tableTarget(`count by (version) (`+sel("qualys_agent_info")+`)`)))
+	l.add(6, 8, table("AV content versions", "Hosts per anti-virus product and content version (AMCore content or DAT); a host below the fleet's newest lags behind.", "none", versions,
+		tableTarget(`count_values by (product) ("content", `+sel("mcafee_av_content_version")+`)`)))
+	l.add(6, 8, table("AV engine versions", "Hosts per anti-virus product and scan engine version.", "none", versions,
+		tableTarget(`count by (product, version) (`+sel("mcafee_av_engine_info")+`)`)))
 	l.add(6, 8, table("Exporter versions", "Hosts per secagent_exporter version and OS.", "none", versions,
 		tableTarget(`count by (version, goos) (`+sel("secagent_exporter_build_info")+`)`)))
 
@@ -96,7 +108,7 @@ func problemHosts() Panel {
 			{ID: "organize", Options: map[string]any{"renameByName": map[string]any{
 				"Value #A": "compliant", "Value #B": "ASCI age", "Value #C": "TETRA age",
 				"Value #D": "active faults", "Value #E": "cisco-secure-bpf", "Value #F": "Qualys contact age",
-				"Value #G": "firing alerts",
+				"Value #G": "firing alerts", "Value #H": "AV content age",
 			}}},
 			{ID: "sortBy", Options: map[string]any{"sort": []any{map[string]any{"field": "compliant", "desc": false}}}},
 		},
@@ -107,6 +119,7 @@ func problemHosts() Panel {
 		byInstance(sel("selinux_bpf_module_loaded")),
 		byInstance(`time() - `+sel("qualys_last_platform_success_timestamp_seconds")),
 		tableTarget(`count by (instance) (ALERTS{alertstate="firing", job=~"$job", instance=~"$instance"})`),
+		byInstance(`time() - `+sel("mcafee_av_content_timestamp_seconds")),
 	)
 	dur := func(field string) Override {
 		return Override{Matcher: Matcher{ID: "byName", Options: field}, Properties: []Property{{ID: "unit", Value: "s"}}}
@@ -114,7 +127,7 @@ func problemHosts() Panel {
 	p.FieldConfig.Overrides = []Override{
 		{Matcher: Matcher{ID: "byName", Options: "instance"}, Properties: []Property{{ID: "links", Value: []DataLink{{Title: "Host dashboard", URL: hostLink}}}}},
 		{Matcher: Matcher{ID: "byName", Options: "compliant"}, Properties: []Property{{ID: "mappings", Value: okMapping("no", "yes")}}},
-		dur("ASCI age"), dur("TETRA age"), dur("Qualys contact age"),
+		dur("ASCI age"), dur("TETRA age"), dur("Qualys contact age"), dur("AV content age"),
 	}
 	return p
 }

@@ -68,6 +68,21 @@ func Host() Dashboard {
 	l.add(8, 8, stat("Agent log files", "Agent log files the exporter found per log; 0 means the ASCI and key-update state cannot be read from the log.", "none",
 		thresholds("red", 1, "green"), instant(sel("epo_agent_log_files"), "{{source}}")))
 
+	l.row("McAfee anti-virus")
+	avSince := stat("AV content created", "Creation date of the anti-virus content per product (ENS AMCore content, VSE/ENSL DAT); Trellix publishes content daily, the alert fires after 3 days.", "dateTimeFromNow",
+		thresholds("blue"), instant(sel("mcafee_av_content_timestamp_seconds")+" * 1000", "{{product}}"))
+	avSince.FieldConfig.Defaults.NoValue = "n/a"
+	l.add(6, 4, avSince)
+	avVersion := stat("AV content version", "AMCore content (ENS) or DAT (VSE, ENSL) version, the minor as four decimals.", "none",
+		thresholds("blue"), instant(sel("mcafee_av_content_version"), "{{product}}"))
+	avVersion.FieldConfig.Defaults.NoValue = "n/a"
+	l.add(4, 4, avVersion)
+	l.add(4, 4, yesNo("On-access scanner", "ENS: mfetp running and enableoas on; VSE: McShield running; ENSL: on-access scan Enabled and Compliant (KB89803).", "mcafee_av_on_access_running", "stopped", "running", true))
+	l.add(10, 4, table("AV engine", "Anti-virus product and scan engine version.", "none", labelsTable,
+		tableTarget(sel("mcafee_av_engine_info"))))
+	l.add(24, 6, timeseries("AV content age", "Age of the anti-virus content per product; warning at 3 days, critical at 7.", "s",
+		ranged(`time() - `+sel("mcafee_av_content_timestamp_seconds"), "{{product}}")))
+
 	l.row("ePO server")
 	l.add(6, 6, number("Agents rejected", "Distinct agent GUIDs rejected with \"sequence number invalid\" in the collector window (sources.md S2).", "none", sel("epo_server_sequence_error_agents")))
 	l.add(6, 6, since("Last rejection", "Newest sequence-number rejection in Server.log.", "epo_server_sequence_error_last_timestamp_seconds"))
