@@ -99,7 +99,7 @@ func TestFleetSharded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Prometheus, VictoriaMetrics and vmalert")
 	}
-	tools := fleetTools(t, "prometheus", "victoria-metrics", "vmalert")
+	tools := fleetTools(t, "prometheus", "victoria-metrics", "vmalert", "prometheus-alertmanager")
 	root, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -158,13 +158,15 @@ func TestFleetSharded(t *testing.T) {
 		}
 	}
 
+	ams := startAlertmanagerPair(t, tools["prometheus-alertmanager"], tmp, filepath.Join(root, "alerts/alertmanager.example.yml"))
+
 	vmAddr := freeLoopbackPort(t)
 	vm := "http://" + vmAddr
 	startVictoriaMetrics(t, tools["victoria-metrics"], tmp, vmAddr)
 
 	var shards []string
 	for s := 0; s < fleetShards; s++ {
-		cfg := shardConfigFor(t, s, sdFile, filepath.Join(hostRules, "*.yml"), vm+"/api/v1/write")
+		cfg := shardConfigFor(t, s, sdFile, filepath.Join(hostRules, "*.yml"), vm+"/api/v1/write", ams)
 		path := filepath.Join(tmp, fmt.Sprintf("shard-%d.yml", s))
 		if err := os.WriteFile(path, cfg, 0o644); err != nil {
 			t.Fatal(err)
@@ -176,19 +178,24 @@ func TestFleetSharded(t *testing.T) {
 		shards = append(shards, startPrometheusConfig(t, tools["prometheus"], dir, path))
 	}
 
-	am := newAlertSink(t)
 	vmalertAddr := freeLoopbackPort(t)
-	vmalertBase := startVMAlert(t, tools["vmalert"], vmalertAddr, filepath.Join(root, "alerts/rules/*.yml"), vm, am)
+	var amURLs []string
+	for _, a := range ams {
+		amURLs = append(amURLs, "http://"+a)
+	}
+	vmalertBase := startVMAlert(t, tools["vmalert"], vmalertAddr, filepath.Join(root, "alerts/rules/*.yml"), vm, amURLs)
 
-	deadline := time.Now().Add(fleetDeadline)
+	deadline := time.Now().Add(fleetDeadline + 6*latencyOffsetDuration(t))
 	var failures []string
 	last := ""
+	delays := newDelayTracker(start)
 	for {
-		failures = fleetChecks(t, shards, shardOf, vm, vmalertBase)
-		if len(failures) == 0 || time.Now().After(deadline) {
+		failures = append(alertmanagerChecks(shards, ams), fleetChecks(t, shards, shardOf, vm, vmalertBase)...)
+		delays.poll(t, shards[0], vm, vmalertBase)
+		if len(failures) == 0 && delays.done() || time.Now().After(deadline) {
 			break
 		}
-		if testing.Verbose() && failures[0] != last {
+		if testing.Verbose() && len(failures) > 0 && failures[0] != last {
 			t.Logf("%5.1fs %s", time.Since(start).Seconds(), failures[0])
 			last = failures[0]
 		}
@@ -201,6 +208,7 @@ func TestFleetSharded(t *testing.T) {
 		t.Logf("%d exporters on %d shards: every check passed after %s", len(targets), fleetShards,
 			time.Since(start).Round(time.Second))
 	}
+	delays.report(t)
 }
 
 // fleetChecks returns what is not yet (or not) right in the sharded layout.
@@ -315,7 +323,7 @@ func ruleExpr(t *testing.T, alert string) string {
 
 // shardConfigFor is the reference shard configuration with this machine's paths: the
 // relabelling (hashmod, bucket, instance) is used exactly as documented.
-func shardConfigFor(t *testing.T, shard int, sdFile, rules, remoteWrite string) []byte {
+func shardConfigFor(t *testing.T, shard int, sdFile, rules, remoteWrite string, alertmanagers []string) []byte {
 	raw, err := os.ReadFile(shardConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -334,7 +342,11 @@ func shardConfigFor(t *testing.T, shard int, sdFile, rules, remoteWrite string) 
 	global := get(cfg, "global").(map[string]any)
 	global["scrape_interval"], global["scrape_timeout"], global["evaluation_interval"] = "1s", "900ms", "1s"
 	cfg["rule_files"] = []string{rules}
-	delete(cfg, "alerting") // the shards' Alertmanager path is Prometheus' own, not under test
+	ams := get(get(cfg, "alerting"), "alertmanagers").([]any)
+	if len(ams) != 1 || len(get(ams[0], "static_configs").([]any)) != 1 {
+		t.Fatalf("%s: want one static Alertmanager list (the HA pair)", shardConfig)
+	}
+	get(ams[0], "static_configs").([]any)[0].(map[string]any)["targets"] = alertmanagers
 	jobs := get(cfg, "scrape_configs").([]any)
 	if len(jobs) != 1 {
 		t.Fatalf("%s: want one scrape job", shardConfig)
@@ -431,6 +443,79 @@ func latencyOffset() string {
 	return "1s"
 }
 
+func latencyOffsetDuration(t *testing.T) time.Duration {
+	d, err := time.ParseDuration(latencyOffset())
+	if err != nil {
+		t.Fatalf("FLEET_LATENCY_OFFSET: %v", err)
+	}
+	return d
+}
+
+// delayTracker notes when each level of the compliance chain (and each fleet alert)
+// first shows on the global engine: the delay docs/deployment.md reports. Level 0 is a
+// raw series; every recording rule reads the level below it from VictoriaMetrics.
+type delayTracker struct {
+	start time.Time
+	seen  map[string]time.Duration
+}
+
+var delaySteps = []struct{ name, query string }{
+	{"raw series on a shard (up)", "shard:up"},
+	{"raw series in VictoriaMetrics (up)", "vm:up"},
+	{"level 1 instance:secagent_target:bool", "vm:instance:secagent_target:bool"},
+	{"level 2 instance:secagent_check_up:bool", "vm:instance:secagent_check_up:bool"},
+	{"level 3 instance:secagent_compliant:bool", "vm:instance:secagent_compliant:bool"},
+	{"level 4 job:secagent_compliant:ratio", "vm:job:secagent_compliant:ratio"},
+	{"SecagentFleetComplianceLow pending", "alert:SecagentFleetComplianceLow"},
+	{"McAfeeAgentDuplicateGUID pending", "alert:McAfeeAgentDuplicateGUID"},
+	{"CiscoTetraDefinitionsBehindFleet pending", "alert:CiscoTetraDefinitionsBehindFleet"},
+	{"CiscoTetraDefinitionsStaleFleetWide pending", "alert:CiscoTetraDefinitionsStaleFleetWide"},
+}
+
+func newDelayTracker(start time.Time) *delayTracker {
+	return &delayTracker{start: start, seen: map[string]time.Duration{}}
+}
+
+func (d *delayTracker) poll(t *testing.T, shard, vm, vmalert string) {
+	alerts, _ := vmalertAlerts(vmalert)
+	for _, s := range delaySteps {
+		if _, ok := d.seen[s.query]; ok {
+			continue
+		}
+		kind, q, _ := strings.Cut(s.query, ":")
+		var n int
+		switch kind {
+		case "shard":
+			n, _ = queryCount(shard, q)
+		case "vm":
+			n, _ = queryCount(vm+"/api/v1", q)
+		case "alert":
+			n = len(alerts[q])
+		}
+		if n > 0 {
+			d.seen[s.query] = time.Since(d.start)
+		}
+	}
+}
+
+func (d *delayTracker) done() bool { return len(d.seen) == len(delaySteps) }
+
+func (d *delayTracker) report(t *testing.T) {
+	base, ok := d.seen["vm:up"]
+	var b strings.Builder
+	fmt.Fprintf(&b, "delays on the global engine (-search.latencyOffset=%s, evaluation and flush every 1s), after the raw series are queryable there:\n", latencyOffset())
+	for _, s := range delaySteps {
+		at, seen := d.seen[s.query]
+		switch {
+		case !seen:
+			fmt.Fprintf(&b, "  %-45s never\n", s.name)
+		case ok:
+			fmt.Fprintf(&b, "  %-45s %+6.1fs\n", s.name, (at - base).Seconds())
+		}
+	}
+	t.Log(b.String())
+}
+
 func startVictoriaMetrics(t *testing.T, binary, dir, listen string) {
 	args := layoutArgs(t, vmFlagsFile, map[string][]string{
 		"-storageDataPath":      {filepath.Join(dir, "vm")},
@@ -440,14 +525,14 @@ func startVictoriaMetrics(t *testing.T, binary, dir, listen string) {
 	startDaemon(t, "victoria-metrics", binary, append(args, "-loggerLevel=WARN"), "http://"+listen+"/health")
 }
 
-func startVMAlert(t *testing.T, binary, listen, rules, vm, notifier string) string {
+func startVMAlert(t *testing.T, binary, listen, rules, vm string, notifiers []string) string {
 	args := layoutArgs(t, vmalertFlags, map[string][]string{
 		"-rule":                      {rules},
 		"-datasource.url":            {vm},
 		"-remoteWrite.url":           {vm},
 		"-remoteWrite.flushInterval": {"1s"},
 		"-remoteRead.url":            {vm},
-		"-notifier.url":              {notifier},
+		"-notifier.url":              notifiers,
 		"-evaluationInterval":        {"1s"},
 		"-httpListenAddr":            {listen},
 	})
@@ -490,20 +575,63 @@ func startDaemon(t *testing.T, name, binary string, args []string, health string
 	}
 }
 
-// newAlertSink is an Alertmanager API stand-in for vmalert's notifier: firing alerts
-// need longer than the test runs (every fleet rule has for: 15m or more).
-func newAlertSink(t *testing.T) string {
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusOK)
-	})}
-	addr := freeLoopbackPort(t)
-	l, err := netListen(addr)
-	if err != nil {
-		t.Fatal(err)
+const alertmanagerFlags = layoutDir + "/alertmanager.flags"
+
+// startAlertmanagerPair starts the Alertmanager HA pair of alertmanager.flags on
+// loopback with config, each naming the other as its peer; returns their addresses.
+func startAlertmanagerPair(t *testing.T, binary, dir, config string) []string {
+	web := []string{freeLoopbackPort(t), freeLoopbackPort(t)}
+	cluster := []string{freeLoopbackPort(t), freeLoopbackPort(t)}
+	for i := range web {
+		args := layoutArgs(t, alertmanagerFlags, map[string][]string{
+			"--config.file":            {config},
+			"--storage.path":           {filepath.Join(dir, fmt.Sprintf("alertmanager-%d", i))},
+			"--web.listen-address":     {web[i]},
+			"--cluster.listen-address": {cluster[i]},
+			"--cluster.peer":           {cluster[1-i]},
+		})
+		// loopback is not a private address: memberlist needs to be told what to advertise
+		args = append(args, "--cluster.advertise-address="+cluster[i], "--cluster.peer-timeout=1s",
+			"--cluster.gossip-interval=200ms", "--cluster.pushpull-interval=1s", "--log.level=warn")
+		startDaemon(t, fmt.Sprintf("alertmanager-%d", i), binary, args, "http://"+web[i]+"/-/ready")
 	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + addr
+	return web
+}
+
+// alertmanagerChecks: the pair is one cluster, and every shard sends to both.
+func alertmanagerChecks(shards []string, ams []string) []string {
+	var bad []string
+	for _, a := range ams {
+		resp, err := http.Get("http://" + a + "/api/v2/status")
+		if err != nil {
+			return []string{err.Error()}
+		}
+		var st struct {
+			Cluster struct {
+				Status string `json:"status"`
+				Peers  []any  `json:"peers"`
+			} `json:"cluster"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if err != nil || st.Cluster.Status != "ready" || len(st.Cluster.Peers) != len(ams) {
+			bad = append(bad, fmt.Sprintf("alertmanager %s: cluster %q with %d peers (%v), want ready with %d",
+				a, st.Cluster.Status, len(st.Cluster.Peers), err, len(ams)))
+		}
+	}
+	for s, api := range shards {
+		data, err := promGet(api, "/alertmanagers", url.Values{})
+		var r struct {
+			Active []any `json:"activeAlertmanagers"`
+		}
+		if err == nil {
+			err = json.Unmarshal(data, &r)
+		}
+		if err != nil || len(r.Active) != len(ams) {
+			bad = append(bad, fmt.Sprintf("shard %d sends to %d Alertmanagers (%v), want %d", s, len(r.Active), err, len(ams)))
+		}
+	}
+	return bad
 }
 
 func activeTargets(api string) ([]string, error) {
