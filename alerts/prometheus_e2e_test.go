@@ -329,8 +329,6 @@ func startExporterAt(t *testing.T, binary, listen string, args []string) string 
 	}
 }
 
-func netListen(addr string) (net.Listener, error) { return net.Listen("tcp", addr) }
-
 func freeLoopbackPort(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
