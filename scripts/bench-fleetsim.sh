@@ -89,6 +89,12 @@ for n in $hosts_list; do
 	samples1=$(pm "http://127.0.0.1:$prom" prometheus_tsdb_head_samples_appended_total)
 	P="http://127.0.0.1:$prom"
 	up=$(q "$P" 'count(up{job="secagent"} == 1)')
+	if [ "$up" != "$n" ]; then
+		# a partial fleet would report its costs as the fleet's: refuse
+		echo "only $up of $n simulated hosts up after the run: machine too loaded for" \
+			"FLEETSIM_INTERVAL=$interval (load $(cut -d' ' -f1-3 /proc/loadavg)); retry with a longer interval" >&2
+		exit 1
+	fi
 	scraped=$(q "$P" 'avg(scrape_samples_scraped{job="secagent"})')
 	head=$(pm "$P" prometheus_tsdb_head_series | cut -d. -f1)
 	bytes=$(curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$sim/hosts/7/metrics" | wc -c)
