@@ -91,17 +91,19 @@ fuzz:
 	    echo "== $$pkg $$target"; $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
 
-# promtool and amtool come from Debian's packages, never from a downloaded binary.
+# promtool, amtool, victoria-metrics and vmalert (the fleet test) come from Debian's
+# packages, never from a downloaded binary.
 tools:
 	@missing=""; \
 	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
 	command -v amtool >/dev/null 2>&1 || missing="$$missing prometheus-alertmanager"; \
+	command -v vmalert >/dev/null 2>&1 || missing="$$missing victoria-metrics"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing from Debian:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi; \
-	promtool --version | head -1; amtool --version 2>&1 | head -1
+	promtool --version | head -1; amtool --version 2>&1 | head -1; dpkg-query -W -f='$${Package} $${Version}\n' victoria-metrics
 
 # deb + rpm (nfpm) and the Windows MSI (wixl) into $(DIST)/.
 package: package-linux package-msi

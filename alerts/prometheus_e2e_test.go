@@ -294,7 +294,12 @@ var listeningOn = regexp.MustCompile(`msg="Listening on" address=(\S+)`)
 
 // startLoopbackExporter runs the exporter on an ephemeral loopback port, returns host:port.
 func startLoopbackExporter(t *testing.T, binary string, args []string) string {
-	cmd := exec.Command(binary, append([]string{"--web.listen-address=127.0.0.1:0"}, args...)...)
+	return startExporterAt(t, binary, "127.0.0.1:0", args)
+}
+
+// startExporterAt runs the exporter listening on listen, returns the address it listens on.
+func startExporterAt(t *testing.T, binary, listen string, args []string) string {
+	cmd := exec.Command(binary, append([]string{"--web.listen-address=" + listen}, args...)...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -353,6 +358,12 @@ func startPrometheus(t *testing.T, binary, dir, rulesDir string, jobs map[string
 	if err := os.WriteFile(config, cfg.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return startPrometheusConfig(t, binary, dir, config)
+}
+
+// startPrometheusConfig starts Prometheus on loopback with config and its TSDB under dir,
+// returns its API base URL once it is ready.
+func startPrometheusConfig(t *testing.T, binary, dir, config string) string {
 	listen := freeLoopbackPort(t)
 	var log bytes.Buffer
 	cmd := exec.Command(binary, "--config.file="+config, "--storage.tsdb.path="+filepath.Join(dir, "tsdb"),

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Fleet cost measured, not estimated: cmd/fleetsim serves N synthetic endpoints (the
+# goldens mcafee-healthy + cisco-win-healthy + qualys-healthy merged, per-host GUIDs,
+# versions and moving timestamps) on loopback; one Prometheus (Debian package) scrapes
+# them with every rule file of alerts/rules/ loaded and remote-writes into
+# VictoriaMetrics single-node, where vmalert evaluates every rule file too. Per N it
+# reports series per host, bytes per scrape, samples/s, Prometheus RSS and CPU,
+# VictoriaMetrics RSS and disk per day, and rule evaluation time; then extrapolates
+# 10k-100k hosts from the per-series costs of the largest N. Markdown on stdout.
+#
+# Environment: FLEETSIM_HOSTS (default "1000 5000"), FLEETSIM_INTERVAL (scrape and
+# evaluation interval, default 15s), FLEETSIM_SECONDS (measured run per N, default 120).
+set -euo pipefail
+hosts_list=${FLEETSIM_HOSTS:-1000 5000}
+interval=${FLEETSIM_INTERVAL:-15s}
+isec=${interval%s}
+seconds=${FLEETSIM_SECONDS:-120}
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+for tool in prometheus victoria-metrics vmalert jq curl bc; do
+	command -v "$tool" >/dev/null || { echo "$tool missing (make tools)" >&2; exit 1; }
+done
+work=$(mktemp -d)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+go build -o "$work/fleetsim" ./cmd/fleetsim
+free_port() {
+	local port
+	while :; do
+		port=$((20000 + RANDOM % 40000))
+		(echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+	done
+}
+wait_http() { for _ in $(seq 300); do curl -fs -o /dev/null "$1" && return; sleep 0.2; done; echo "$1 not up" >&2; cat "$d"/*.log >&2; exit 1; }
+q() { curl -fsS --data-urlencode "query=$2" "$1/api/v1/query" | jq -r '.data.result[0].value[1] // "0"'; }
+# a metric of a process' own /metrics, summed over its series
+pm() { curl -fsS "$1/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.6f", s }'; }
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+thousands() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
+hz=$(getconf CLK_TCK)
+
+
+declare -A R
+for n in $hosts_list; do
+	d="$work/n$n"
+	mkdir -p "$d"
+	sim=$(free_port) prom=$(free_port) vm=$(free_port) vma=$(free_port)
+	"$work/fleetsim" --hosts "$n" --listen "127.0.0.1:$sim" --sd.file "$d/targets.json" 2>"$d/sim.log" &
+	pids+=($!)
+	victoria-metrics -storageDataPath="$d/vm" -httpListenAddr="127.0.0.1:$vm" -search.latencyOffset=10s \
+		-loggerLevel=ERROR >"$d/vm.log" 2>&1 &
+	vm_pid=$!
+	pids+=($vm_pid)
+	wait_http "http://127.0.0.1:$vm/health"
+	wait_http "http://127.0.0.1:$sim/hosts/1/metrics"
+	cat >"$d/prometheus.yml" <<-YAML
+	global: {scrape_interval: $interval, scrape_timeout: $((isec < 10 ? isec : 10))s, evaluation_interval: $interval}
+	rule_files: ['$repo/alerts/rules/*.yml']
+	scrape_configs:
+	  - job_name: secagent
+	    file_sd_configs: [{files: ['$d/targets.json']}]
+	remote_write:
+	  - url: http://127.0.0.1:$vm/api/v1/write
+	    write_relabel_configs:
+	      - {source_labels: [__name__], regex: '[a-zA-Z_]+:[a-zA-Z0-9_]*:[a-zA-Z0-9_:]+|ALERTS|ALERTS_FOR_STATE', action: drop}
+	YAML
+	prometheus --config.file="$d/prometheus.yml" --storage.tsdb.path="$d/prom" \
+		--web.listen-address="127.0.0.1:$prom" --log.level=error >"$d/prom.log" 2>&1 &
+	prom_pid=$!
+	pids+=($prom_pid)
+	vmalert -rule="$repo/alerts/rules/*.yml" -datasource.url="http://127.0.0.1:$vm" \
+		-remoteWrite.url="http://127.0.0.1:$vm" -notifier.url="http://127.0.0.1:1" \
+		-evaluationInterval="$interval" -httpListenAddr="127.0.0.1:$vma" -loggerLevel=ERROR >"$d/vmalert.log" 2>&1 &
+	pids+=($!)
+	wait_http "http://127.0.0.1:$prom/-/ready"
+	# warm-up: every target scraped twice
+	sleep $((2 * isec + 5))
+	vm_disk0=$(du -sb "$d/vm" | cut -f1)
+	cpu0=$(cpu_ticks "$prom_pid") t0=$(date +%s.%N)
+	samples0=$(pm "http://127.0.0.1:$prom" prometheus_tsdb_head_samples_appended_total)
+	sleep "$seconds"
+	cpu1=$(cpu_ticks "$prom_pid") t1=$(date +%s.%N)
+	samples1=$(pm "http://127.0.0.1:$prom" prometheus_tsdb_head_samples_appended_total)
+	P="http://127.0.0.1:$prom"
+	up=$(q "$P" 'count(up{job="secagent"} == 1)')
+	if [ "$up" != "$n" ]; then
+		# a partial fleet would report its costs as the fleet's: refuse
+		echo "only $up of $n simulated hosts up after the run: machine too loaded for" \
+			"FLEETSIM_INTERVAL=$interval (load $(cut -d' ' -f1-3 /proc/loadavg)); retry with a longer interval" >&2
+		exit 1
+	fi
+	scraped=$(q "$P" 'avg(scrape_samples_scraped{job="secagent"})')
+	head=$(pm "$P" prometheus_tsdb_head_series | cut -d. -f1)
+	bytes=$(curl -fs -H 'Accept-Encoding: gzip' "http://127.0.0.1:$sim/hosts/7/metrics" | wc -c)
+	prom_rss=$(rss_mib "$prom_pid") vm_rss=$(rss_mib "$vm_pid")
+	prom_cpu=$(echo "scale=3; ($cpu1 - $cpu0) / $hz / ($t1 - $t0)" | bc)
+	vm_disk1=$(du -sb "$d/vm" | cut -f1)
+	prom_rules=$(pm "$P" prometheus_rule_group_last_duration_seconds)
+	vma_rules=$(curl -fsS "http://127.0.0.1:$vma/api/v1/rules" | jq '[.data.groups[].rules[].evaluationTime] | add')
+	vm_series=$(curl -fsS "http://127.0.0.1:$vm/api/v1/series/count" | jq -r '.data[0] // 0')
+	R[$n]="$up|$scraped|$head|$bytes|$(echo "($samples1 - $samples0) / ($t1 - $t0)" | bc)|$prom_rss|$prom_cpu|$vm_rss|$vm_series|$(echo "($vm_disk1 - $vm_disk0) * 86400 / ($t1 - $t0) / 1048576" | bc)|$prom_rules|$vma_rules"
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	pids=()
+	rm -rf "$d"
+done
+
+echo "### Measured with the fleet simulator"
+echo
+echo "\`FLEETSIM_HOSTS=\"$hosts_list\" FLEETSIM_INTERVAL=$interval FLEETSIM_SECONDS=$seconds scripts/bench-fleetsim.sh\`"
+echo "(part of \`make bench\`): cmd/fleetsim serves N Windows endpoints (McAfee + Cisco + Qualys"
+echo "goldens, no self-metrics) from one process; one Prometheus scrapes them every $interval with"
+echo "every rule file, remote-writes into VictoriaMetrics, vmalert evaluates every rule file there."
+echo "Measured over $seconds s after a warm-up; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+echo "Disk per day is the store's growth over the run scaled to a day at this interval"
+echo "(a short run overstates it: VictoriaMetrics compresses further as parts merge)."
+echo
+echo "| hosts | up | series per host (scraped) | head series | bytes per scrape (gzip) | samples/s | Prometheus RSS | Prometheus CPU (cores) | VictoriaMetrics RSS | VictoriaMetrics series | VictoriaMetrics disk per day | rule evaluation, Prometheus (all groups) | rule evaluation, vmalert (all rules) |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+for n in $hosts_list; do
+	IFS='|' read -r up scraped head bytes sps prss pcpu vrss vser vdisk prules vrules <<<"${R[$n]}"
+	printf '| %s | %s | %.0f | %s | %s | %s | %s MiB | %.2f | %s MiB | %s | %s MiB | %.3f s | %.3f s |\n' \
+		"$(thousands "$n")" "$up" "$scraped" "$(thousands "$head")" "$bytes" "$(thousands "$sps")" "$prss" "$pcpu" "$vrss" "$(thousands "$vser")" "$vdisk" "$prules" "$vrules"
+done
+echo
+last=${hosts_list##* }
+IFS='|' read -r up scraped head bytes sps prss pcpu vrss vser vdisk prules vrules <<<"${R[$last]}"
+echo "### Extrapolated (not measured) at a 60 s interval"
+echo
+echo "From the $(thousands "$last")-host run: Prometheus RSS per head series"
+echo "$(echo "scale=2; $prss * 1024 / $head" | bc) KiB, VictoriaMetrics RSS per series $(echo "scale=2; $vrss * 1024 / $vser" | bc) KiB, scaled linearly"
+echo "(the fixed part of each process is counted per series too, so small fleets are overstated);"
+echo "samples/s and disk scale with 60 s instead of $interval."
+echo
+echo "| hosts | active series | samples/s | Prometheus RSS (extrapolated) | VictoriaMetrics RSS (extrapolated) | VictoriaMetrics disk per day (extrapolated) |"
+echo "|---|---|---|---|---|---|"
+for n in 10000 50000 100000; do
+	active=$(echo "$head * $n / $last" | bc)
+	printf '| %s | %s | %s | %.1f GiB | %.1f GiB | %.1f GiB |\n' "$(thousands $n)" "$(thousands "$active")" \
+		"$(thousands "$(echo "$active / 60" | bc)")" "$(echo "$prss * $n / $last / 1024" | bc -l)" \
+		"$(echo "$vrss * $n / $last / 1024" | bc -l)" "$(echo "$vdisk * $n / $last * $isec / 60 / 1024" | bc -l)"
+done
