@@ -2,10 +2,15 @@
 GO        ?= go
 BINARY    ?= secagent_exporter
 PKG        = github.com/secagent-exporter/secagent_exporter
-VERSION   ?= $(shell cat VERSION)
+# The version is the tag on HEAD (v1.2.3 -> 1.2.3) when there is one, else the VERSION file.
+# A plain `go build` takes it from the VCS instead (cmd/secagent_exporter/buildinfo.go).
+TAG_VERSION := $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null | sed 's/^v//')
+VERSION   ?= $(or $(TAG_VERSION),$(shell cat VERSION))
 REVISION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 BRANCH    ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
-BUILD_DATE = $(shell date -u +%Y%m%d-%H:%M:%S)
+# The commit time, not the clock: two builds of one commit are byte for byte identical.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+BUILD_DATE = $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y%m%d-%H:%M:%S)
 VERSION_PKG = github.com/prometheus/common/version
 LDFLAGS   = -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Revision=$(REVISION) \
             -X $(VERSION_PKG).Branch=$(BRANCH) -X $(VERSION_PKG).BuildUser=secagent_exporter \
