@@ -30,7 +30,8 @@ MSI_VERSION = $(shell echo $(VERSION) | sed 's/[-+].*//')
 include Makefile.alerts
 
 .PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean \
-        package package-linux package-msi package-test package-tools runbooks wine-test wine-tools wine-golden
+        package package-linux package-msi package-test package-tools runbooks wine-test wine-tools wine-golden \
+        release release-test
 
 all: build
 
@@ -42,7 +43,7 @@ build-windows:
 
 # Everything CI runs: formatting, vet, the Windows build, every Go test (unit, fuzz seed
 # corpora, end-to-end against the built binary with promtool), and the rule checks.
-test: tools lint build-windows package-test alerts-check unit wine-test
+test: tools lint build-windows package-test release-test alerts-check unit wine-test
 
 unit:
 	SECAGENT_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
@@ -114,8 +115,8 @@ package: package-linux package-msi
 package-linux:
 	mkdir -p $(DIST)/stage
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(PKG_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/stage/$(BINARY) ./cmd/secagent_exporter
-	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
-	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
+	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
+	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
 
 package-msi: package-tools
 	mkdir -p $(DIST)/stage
@@ -135,6 +136,8 @@ package-tools:
 	command -v wixl >/dev/null 2>&1 || missing="$$missing wixl"; \
 	command -v msiinfo >/dev/null 2>&1 || missing="$$missing msitools"; \
 	command -v rpm >/dev/null 2>&1 || missing="$$missing rpm"; \
+	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
+	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing from Debian:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -168,6 +171,34 @@ wine-tools:
 clean:
 	rm -f $(BINARY) $(BINARY).exe
 	rm -rf $(DIST)
+
+# A release (scripts/release.sh): archives for every target, deb/rpm for both Linux
+# architectures, the x64 MSI, a CycloneDX SBOM per binary and SHA256SUMS, into
+# $(RELEASE_DIR). Needs a clean tree; every binary is built twice (the second time with an
+# empty build cache) and must come out identical. Several minutes; not part of `make test`.
+RELEASE_DIR     ?= $(DIST)/release
+RELEASE_TARGETS ?= linux/amd64 linux/arm64 windows/amd64 windows/arm64
+CYCLONEDX_VERSION ?= v1.10.0
+CYCLONEDX = $(CURDIR)/.tools/cyclonedx-gomod
+$(CYCLONEDX):
+	GOBIN=$(CURDIR)/.tools $(GO) install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_VERSION)
+
+release_env = GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)' \
+  CYCLONEDX='$(CYCLONEDX)'
+
+release: package-tools $(CYCLONEDX)
+	$(release_env) RELEASE_DIR='$(RELEASE_DIR)' RELEASE_TARGETS='$(RELEASE_TARGETS)' scripts/release.sh
+	packaging/test-release.sh $(RELEASE_DIR) $(VERSION) $(RELEASE_TARGETS)
+	packaging/test-packages.sh $(RELEASE_DIR) $(VERSION) amd64
+	packaging/test-packages.sh $(RELEASE_DIR) $(VERSION) arm64
+
+# The part of the release `make test` affords: the linux/amd64 archive and SBOM, built
+# twice (sharing the build cache) and compared, then the archive layout and checksums
+# checked. The packages are checked by package-test.
+release-test: $(CYCLONEDX)
+	$(release_env) RELEASE_DIR='$(DIST)/release-test' RELEASE_TARGETS=linux/amd64 \
+	  RELEASE_PACKAGES=0 RELEASE_FRESH_CACHE=0 RELEASE_ALLOW_DIRTY=1 scripts/release.sh
+	packaging/test-release.sh $(DIST)/release-test $(VERSION) linux/amd64
 
 # Load for SOAK_DURATION with 50 concurrent scrapers: the -race build, then the normal
 # build for resident memory (docs/reliability.md records a run).
