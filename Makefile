@@ -29,7 +29,7 @@ MSI_VERSION = $(shell echo $(VERSION) | sed 's/[-+].*//')
 .DEFAULT_GOAL := all
 include Makefile.alerts
 
-.PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean \
+.PHONY: all build build-windows test unit test-go demo-test lint vet fmt-check golden demo bench fuzz tools clean \
         package package-linux package-msi package-test package-tools runbooks wine-test wine-tools wine-golden \
         release release-test
 
@@ -43,9 +43,15 @@ build-windows:
 
 # Everything CI runs: formatting, vet, the Windows build, every Go test (unit, fuzz seed
 # corpora, end-to-end against the built binary with promtool), and the rule checks.
-test: tools lint build-windows package-test release-test alerts-check unit wine-test
+test: tools lint build-windows package-test release-test alerts-check demo-test test-go wine-test
 
+# Quick and portable: the Go tests that need no root, no apt and no external tool (-short
+# skips the real-Prometheus and promtool ones; tests needing a missing tool skip).
 unit:
+	$(GO) test -short -count=1 ./...
+
+# Every Go test, failing instead of skipping when promtool or prometheus is missing.
+test-go:
 	SECAGENT_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
 
 # staticcheck is pinned and run from the Go module proxy, for Linux and Windows builds.
@@ -77,12 +83,19 @@ runbooks:
 golden: runbooks
 	$(GO) test -count=1 ./cmd/secagent_exporter -run TestEndToEndGolden -update
 
-# Serve a bundled fixture host so a newcomer without any agent sees realistic metrics.
+# Serve a bundled fixture host so a newcomer without any agent sees realistic metrics. The
+# state directory is a temporary one, removed when the demo ends (Ctrl-C).
 demo: build
+	@state=$$(mktemp -d); trap 'rm -rf "$$state"' EXIT; trap 'exit 0' INT TERM; \
+	echo "demo on :$(DEMO_PORT) (state in $$state; Ctrl-C ends it and removes it)"; \
 	./$(BINARY) --web.listen-address=:$(DEMO_PORT) \
 	  --path.rootfs=$(DEMO_HOST) --path.procfs=$(DEMO_HOST)/proc --path.sysfs=$(DEMO_HOST)/sys \
-	  --state.dir=$$(mktemp -d) --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
+	  --state.dir="$$state" --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
 	  --collector.linux_security.kernel-module=ampfsm
+
+# make demo serves metrics and leaves no temporary state behind when interrupted.
+demo-test: build
+	scripts/demo-test.sh
 
 # Every benchmark, compared in the same run with grep, mtail and Debian's node_exporter;
 # rewrites the generated sections of docs/performance.md and docs/deployment.md (review
@@ -97,17 +110,11 @@ fuzz:
 	    echo "== $$pkg $$target"; $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
 
-# promtool and amtool come from Debian's packages, never from a downloaded binary.
+# promtool and amtool come from Debian's packages, never from a downloaded binary. Fails
+# loudly (scripts/need-debian-packages.sh) when they cannot be installed.
 tools:
-	@missing=""; \
-	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
-	command -v amtool >/dev/null 2>&1 || missing="$$missing prometheus-alertmanager"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing from Debian:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi; \
-	promtool --version | head -1; amtool --version 2>&1 | head -1
+	@scripts/need-debian-packages.sh promtool:prometheus amtool:prometheus-alertmanager
+	@promtool --version | head -1; amtool --version 2>&1 | head -1
 
 # deb + rpm (nfpm) and the Windows MSI (wixl) into $(DIST)/.
 package: package-linux package-msi
@@ -130,19 +137,9 @@ package-msi: package-tools
 package-test: package-tools package
 	packaging/test-packages.sh $(DIST) $(VERSION) $(PKG_ARCH)
 
-# wixl, msiinfo/msiextract and rpm come from Debian's packages.
+# wixl, msiinfo/msiextract, rpm, zip and unzip come from Debian's packages.
 package-tools:
-	@missing=""; \
-	command -v wixl >/dev/null 2>&1 || missing="$$missing wixl"; \
-	command -v msiinfo >/dev/null 2>&1 || missing="$$missing msitools"; \
-	command -v rpm >/dev/null 2>&1 || missing="$$missing rpm"; \
-	command -v zip >/dev/null 2>&1 || missing="$$missing zip"; \
-	command -v unzip >/dev/null 2>&1 || missing="$$missing unzip"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing from Debian:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
+	@scripts/need-debian-packages.sh wixl:wixl msiinfo:msitools msiextract:msitools rpm:rpm zip:zip unzip:unzip
 
 # The Windows build under Wine (test/wine/run.sh): a fresh prefix per run, the scenarios
 # compared with collector/fixtures/e2e/windows-*.metrics, a hanging CLI tree killed at the
