@@ -122,8 +122,8 @@ package: package-linux package-msi
 package-linux:
 	mkdir -p $(DIST)/stage
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(PKG_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/stage/$(BINARY) ./cmd/secagent_exporter
-	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
-	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
+	VERSION=$(VERSION) NFPM_ARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
+	VERSION=$(VERSION) NFPM_ARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
 
 package-msi: package-tools
 	mkdir -p $(DIST)/stage
