@@ -94,7 +94,9 @@ for target in $RELEASE_TARGETS; do
 done
 
 if [ "$RELEASE_PACKAGES" = 1 ]; then
-  pkgdist="$work/pkg"
+  # relative: wixl does not find files given by absolute path (-D ExePath=/abs/... fails)
+  pkgdist=dist/.release-pkg
+  rm -rf "$pkgdist"
   for target in $RELEASE_TARGETS; do
     os=${target%/*} arch=${target#*/}
     case "$target" in
@@ -113,6 +115,7 @@ if [ "$RELEASE_PACKAGES" = 1 ]; then
     echo "packaged: $os/$arch (same binary)"
   done
   find "$pkgdist" -maxdepth 1 -type f \( -name '*.deb' -o -name '*.rpm' -o -name '*.msi' \) -exec mv {} "$RELEASE_DIR/" \;
+  rm -rf "$pkgdist"
 fi
 
 (cd "$RELEASE_DIR" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | sort | xargs sha256sum > SHA256SUMS)
