@@ -87,7 +87,8 @@ for target in $RELEASE_TARGETS; do
       -cf - "$base" | gzip -9n > "$RELEASE_DIR/$base.tar.gz"
   fi
   # The SBOM describes the binary as built: the modules and versions Go linked into it.
-  "$CYCLONEDX" bin -json -disable-html-escape -licenses -noserial -notimestamp -version "v$VERSION" \
+  # cyclonedx-gomod labels the modules with GOOS/GOARCH of its environment, not the binary's
+  GOOS="$os" GOARCH="$arch" "$CYCLONEDX" bin -json -disable-html-escape -licenses -noserial -notimestamp -version "v$VERSION" \
     -output "$RELEASE_DIR/$base.cdx.json" "$a" 2>"$work/sbom.log" || { cat "$work/sbom.log" >&2; exit 1; }
   grep -v 'module download failed\|resolve module license' "$work/sbom.log" >&2 || true
   cp "$a" "$work/$os-$arch.verified"
