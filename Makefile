@@ -2,10 +2,15 @@
 GO        ?= go
 BINARY    ?= secagent_exporter
 PKG        = github.com/secagent-exporter/secagent_exporter
-VERSION   ?= $(shell cat VERSION)
+# The version is the tag on HEAD (v1.2.3 -> 1.2.3) when there is one, else the VERSION file.
+# A plain `go build` takes it from the VCS instead (cmd/secagent_exporter/buildinfo.go).
+TAG_VERSION := $(shell git describe --tags --exact-match --match 'v[0-9]*' 2>/dev/null | sed 's/^v//')
+VERSION   ?= $(or $(TAG_VERSION),$(shell cat VERSION))
 REVISION  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 BRANCH    ?= $(shell git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)
-BUILD_DATE = $(shell date -u +%Y%m%d-%H:%M:%S)
+# The commit time, not the clock: two builds of one commit are byte for byte identical.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+BUILD_DATE = $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y%m%d-%H:%M:%S)
 VERSION_PKG = github.com/prometheus/common/version
 LDFLAGS   = -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Revision=$(REVISION) \
             -X $(VERSION_PKG).Branch=$(BRANCH) -X $(VERSION_PKG).BuildUser=secagent_exporter \
@@ -24,8 +29,9 @@ MSI_VERSION = $(shell echo $(VERSION) | sed 's/[-+].*//')
 .DEFAULT_GOAL := all
 include Makefile.alerts
 
-.PHONY: all build build-windows test unit lint vet fmt-check golden demo bench fuzz tools clean \
-        package package-linux package-msi package-test package-tools runbooks wine-test wine-tools wine-golden
+.PHONY: all build build-windows test unit test-go demo-test lint vet fmt-check golden demo bench fuzz tools clean \
+        package package-linux package-msi package-test package-tools runbooks wine-test wine-tools wine-golden \
+        release release-test
 
 all: build
 
@@ -37,9 +43,15 @@ build-windows:
 
 # Everything CI runs: formatting, vet, the Windows build, every Go test (unit, fuzz seed
 # corpora, end-to-end against the built binary with promtool), and the rule checks.
-test: tools lint build-windows package-test alerts-check unit wine-test
+test: tools lint build-windows package-test release-test alerts-check demo-test test-go wine-test
 
+# Quick and portable: the Go tests that need no root, no apt and no external tool (-short
+# skips the real-Prometheus and promtool ones; tests needing a missing tool skip).
 unit:
+	$(GO) test -short -count=1 ./...
+
+# Every Go test, failing instead of skipping when promtool or prometheus is missing.
+test-go:
 	SECAGENT_REQUIRE_TOOLS=1 $(GO) test -count=1 ./...
 
 # staticcheck is pinned and run from the Go module proxy, for Linux and Windows builds.
@@ -71,12 +83,19 @@ runbooks:
 golden: runbooks
 	$(GO) test -count=1 ./cmd/secagent_exporter -run TestEndToEndGolden -update
 
-# Serve a bundled fixture host so a newcomer without any agent sees realistic metrics.
+# Serve a bundled fixture host so a newcomer without any agent sees realistic metrics. The
+# state directory is a temporary one, removed when the demo ends (Ctrl-C).
 demo: build
+	@state=$$(mktemp -d); trap 'rm -rf "$$state"' EXIT; trap 'exit 0' INT TERM; \
+	echo "demo on :$(DEMO_PORT) (state in $$state; Ctrl-C ends it and removes it)"; \
 	./$(BINARY) --web.listen-address=:$(DEMO_PORT) \
 	  --path.rootfs=$(DEMO_HOST) --path.procfs=$(DEMO_HOST)/proc --path.sysfs=$(DEMO_HOST)/sys \
-	  --state.dir=$$(mktemp -d) --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
+	  --state.dir="$$state" --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
 	  --collector.linux_security.kernel-module=ampfsm
+
+# make demo serves metrics and leaves no temporary state behind when interrupted.
+demo-test: build
+	scripts/demo-test.sh
 
 # Every benchmark, compared in the same run with grep, mtail and Debian's node_exporter;
 # rewrites the generated sections of docs/performance.md and docs/deployment.md (review
@@ -92,18 +111,11 @@ fuzz:
 	  done; done
 
 # promtool, amtool, victoria-metrics and vmalert (the fleet test) come from Debian's
-# packages, never from a downloaded binary.
+# packages, never from a downloaded binary. Fails loudly (scripts/need-debian-packages.sh)
+# when they cannot be installed.
 tools:
-	@missing=""; \
-	command -v promtool >/dev/null 2>&1 || missing="$$missing prometheus"; \
-	command -v amtool >/dev/null 2>&1 || missing="$$missing prometheus-alertmanager"; \
-	command -v vmalert >/dev/null 2>&1 || missing="$$missing victoria-metrics"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing from Debian:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi; \
-	promtool --version | head -1; amtool --version 2>&1 | head -1; dpkg-query -W -f='$${Package} $${Version}\n' victoria-metrics
+	@scripts/need-debian-packages.sh promtool:prometheus amtool:prometheus-alertmanager vmalert:victoria-metrics
+	@promtool --version | head -1; amtool --version 2>&1 | head -1; dpkg-query -W -f='$${Package} $${Version}\n' victoria-metrics
 
 # deb + rpm (nfpm) and the Windows MSI (wixl) into $(DIST)/.
 package: package-linux package-msi
@@ -111,8 +123,8 @@ package: package-linux package-msi
 package-linux:
 	mkdir -p $(DIST)/stage
 	CGO_ENABLED=0 GOOS=linux GOARCH=$(PKG_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(DIST)/stage/$(BINARY) ./cmd/secagent_exporter
-	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
-	VERSION=$(VERSION) GOARCH=$(PKG_ARCH) $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
+	VERSION=$(VERSION) NFPM_ARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p deb -t $(DIST)/
+	VERSION=$(VERSION) NFPM_ARCH=$(PKG_ARCH) NFPM_STAGE=$(DIST)/stage $(NFPM) package -f packaging/nfpm.yaml -p rpm -t $(DIST)/
 
 package-msi: package-tools
 	mkdir -p $(DIST)/stage
@@ -126,17 +138,9 @@ package-msi: package-tools
 package-test: package-tools package
 	packaging/test-packages.sh $(DIST) $(VERSION) $(PKG_ARCH)
 
-# wixl, msiinfo/msiextract and rpm come from Debian's packages.
+# wixl, msiinfo/msiextract, rpm, zip and unzip come from Debian's packages.
 package-tools:
-	@missing=""; \
-	command -v wixl >/dev/null 2>&1 || missing="$$missing wixl"; \
-	command -v msiinfo >/dev/null 2>&1 || missing="$$missing msitools"; \
-	command -v rpm >/dev/null 2>&1 || missing="$$missing rpm"; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing from Debian:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	fi
+	@scripts/need-debian-packages.sh wixl:wixl msiinfo:msitools msiextract:msitools rpm:rpm zip:zip unzip:unzip
 
 # The Windows build under Wine (test/wine/run.sh): a fresh prefix per run, the scenarios
 # compared with collector/fixtures/e2e/windows-*.metrics, a hanging CLI tree killed at the
@@ -165,6 +169,34 @@ wine-tools:
 clean:
 	rm -f $(BINARY) $(BINARY).exe
 	rm -rf $(DIST)
+
+# A release (scripts/release.sh): archives for every target, deb/rpm for both Linux
+# architectures, the x64 MSI, a CycloneDX SBOM per binary and SHA256SUMS, into
+# $(RELEASE_DIR). Needs a clean tree; every binary is built twice (the second time with an
+# empty build cache) and must come out identical. Several minutes; not part of `make test`.
+RELEASE_DIR     ?= $(DIST)/release
+RELEASE_TARGETS ?= linux/amd64 linux/arm64 windows/amd64 windows/arm64
+CYCLONEDX_VERSION ?= v1.10.0
+CYCLONEDX = $(CURDIR)/.tools/cyclonedx-gomod
+$(CYCLONEDX):
+	GOBIN=$(CURDIR)/.tools $(GO) install github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@$(CYCLONEDX_VERSION)
+
+release_env = GO='$(GO)' VERSION='$(VERSION)' LDFLAGS='$(LDFLAGS)' SOURCE_DATE_EPOCH='$(SOURCE_DATE_EPOCH)' \
+  CYCLONEDX='$(CYCLONEDX)'
+
+release: package-tools $(CYCLONEDX)
+	$(release_env) RELEASE_DIR='$(RELEASE_DIR)' RELEASE_TARGETS='$(RELEASE_TARGETS)' scripts/release.sh
+	packaging/test-release.sh $(RELEASE_DIR) $(VERSION) $(RELEASE_TARGETS)
+	packaging/test-packages.sh $(RELEASE_DIR) $(VERSION) amd64
+	packaging/test-packages.sh $(RELEASE_DIR) $(VERSION) arm64
+
+# The part of the release `make test` affords: the linux/amd64 archive and SBOM, built
+# twice (sharing the build cache) and compared, then the archive layout and checksums
+# checked. The packages are checked by package-test.
+release-test: $(CYCLONEDX)
+	$(release_env) RELEASE_DIR='$(DIST)/release-test' RELEASE_TARGETS=linux/amd64 \
+	  RELEASE_PACKAGES=0 RELEASE_FRESH_CACHE=0 RELEASE_ALLOW_DIRTY=1 scripts/release.sh
+	packaging/test-release.sh $(DIST)/release-test $(VERSION) linux/amd64
 
 # Load for SOAK_DURATION with 50 concurrent scrapers: the -race build, then the normal
 # build for resident memory (docs/reliability.md records a run).

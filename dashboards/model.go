@@ -18,6 +18,10 @@ const schemaVersion = 39
 
 // Dashboard is the subset of Grafana's classic dashboard model these dashboards use.
 type Dashboard struct {
+	// Inputs and Requires drive Grafana's import flow: it asks for the data source input
+	// and checks the Grafana version and plugins (see site.go).
+	Inputs        []Input     `json:"__inputs,omitempty"`
+	Requires      []Require   `json:"__requires,omitempty"`
 	Annotations   Annotations `json:"annotations"`
 	Description   string      `json:"description"`
 	Editable      bool        `json:"editable"`
@@ -60,7 +64,7 @@ type Templating struct {
 // Variable is a dashboard template variable (datasource or query type).
 type Variable struct {
 	AllValue    string      `json:"allValue,omitempty"`
-	Current     struct{}    `json:"current"`
+	Current     Current     `json:"current"`
 	Datasource  *Datasource `json:"datasource,omitempty"`
 	Definition  string      `json:"definition,omitempty"`
 	Hide        int         `json:"hide"`
@@ -75,6 +79,13 @@ type Variable struct {
 	SkipURLSync bool        `json:"skipUrlSync"`
 	Sort        int         `json:"sort"`
 	Type        string      `json:"type"`
+}
+
+// Current is a variable's preselected value; empty ({}) lets Grafana choose.
+type Current struct {
+	Selected bool   `json:"selected,omitempty"`
+	Text     string `json:"text,omitempty"`
+	Value    string `json:"value,omitempty"`
 }
 
 type Datasource struct {
