@@ -87,7 +87,7 @@ service() {
   w 30 sc start "$1" >/dev/null || true
   local i
   for i in $(seq 50); do
-    if w 10 sc query "$1" | grep -q RUNNING; then return 0; fi
+    if w 10 sc query "$1" | grep RUNNING >/dev/null; then return 0; fi
     sleep 0.2
   done
   fail "service $1 does not reach RUNNING"
@@ -212,8 +212,8 @@ bad_input_test() {
   out=$(w 60 "$exe" --collector.timezone=Mars/Olympus_Mons 2>&1) || code=$?
   out=$(printf '%s\n' "$out" | tr -d '\r')
   if [ "$code" = 2 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
-    printf '%s' "$out" | grep -q '^secagent_exporter: error: --collector.timezone' &&
-    ! printf '%s' "$out" | grep -q -e 'panic' -e 'goroutine'; then
+    printf '%s' "$out" | grep '^secagent_exporter: error: --collector.timezone' >/dev/null &&
+    ! printf '%s' "$out" | grep -e 'panic' -e 'goroutine' >/dev/null; then
     ok "bad input: exit 2, one line: $out"
   else
     fail "bad input: exit $code: $out"
@@ -231,7 +231,7 @@ bad_input_test() {
 sc_state() {
   local out
   out=$(w 20 sc query "$1" 2>&1 || true)
-  if printf '%s' "$out" | grep -q 'STATE'; then
+  if printf '%s' "$out" | grep 'STATE' >/dev/null; then
     printf '%s' "$out" | sed -n 's/.*STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p' | head -1
   else
     printf 'absent'
@@ -275,10 +275,10 @@ msi_test() {
   image=$(w 20 reg query 'HKLM\System\CurrentControlSet\Services\secagent_exporter' /v ImagePath | tr -d '\r' | sed -n 's/.*ImagePath *REG_[A-Z_]* *//p')
   desc=$(w 20 reg query 'HKLM\System\CurrentControlSet\Services\secagent_exporter' /v Description | tr -d '\r')
   # ServiceInstall's Description and Arguments, deformatted with the properties given.
-  if printf '%s' "$desc" | grep -q 'Prometheus exporter for the health of endpoint-security agents' &&
-    printf '%s' "$image" | grep -qF 'C:\Program Files\secagent_exporter\secagent_exporter.exe' &&
-    printf '%s' "$image" | grep -qF -- '--config.file="C:\secagent\site config\exporter.yml" --state.dir="C:\ProgramData\secagent_exporter\state"' &&
-    printf '%s' "$image" | grep -qF -- "--web.listen-address=127.0.0.1:$port"; then
+  if printf '%s' "$desc" | grep 'Prometheus exporter for the health of endpoint-security agents' >/dev/null &&
+    printf '%s' "$image" | grep -F 'C:\Program Files\secagent_exporter\secagent_exporter.exe' >/dev/null &&
+    printf '%s' "$image" | grep -F -- '--config.file="C:\secagent\site config\exporter.yml" --state.dir="C:\ProgramData\secagent_exporter\state"' >/dev/null &&
+    printf '%s' "$image" | grep -F -- "--web.listen-address=127.0.0.1:$port" >/dev/null; then
     ok "msi: service registered from the ServiceInstall table: $image"
   else
     fail "msi: service registration: $image / $desc"
@@ -293,11 +293,11 @@ msi_test() {
     body=$(curl -fsS --max-time 30 "http://127.0.0.1:$port/metrics" 2>/dev/null) && break
     sleep 0.5
   done
-  if printf '%s\n' "$body" | grep -q '^secagent_exporter_build_info' &&
-    printf '%s\n' "$body" | grep -q '^connector_running 1' &&
-    printf '%s\n' "$body" | grep -q '^qualys_agent_running 1'; then
+  if printf '%s\n' "$body" | grep '^secagent_exporter_build_info' >/dev/null &&
+    printf '%s\n' "$body" | grep '^connector_running 1' >/dev/null &&
+    printf '%s\n' "$body" | grep '^qualys_agent_running 1' >/dev/null; then
     ok "msi: /metrics answers on the MSI's LISTEN_PORT, agents seen from the service"
-    if printf '%s\n' "$body" | grep -q '^go_goroutines'; then
+    if printf '%s\n' "$body" | grep '^go_goroutines' >/dev/null; then
       fail "msi: CONFIG_FILE not applied (go_* metrics present)"
     else
       ok "msi: CONFIG_FILE applied (web.disable-exporter-metrics from it)"
@@ -334,13 +334,26 @@ msi_test() {
 # has no chmod-unreadable directories).
 wine_go_packages="./alerts ./collector ./collector/cisco ./collector/logtail ./collector/mcafee
   ./collector/probe ./collector/qualys ./collector/winreg ./dashboards ./internal/diagnose ./internal/redact"
-wine_go_skip='^(TestAuditRulesImmutable|TestCheckLogDirs|TestMcAfeeFailureReasonClearedBySuccess|TestQualysIncrementalLog|TestQualysLastSuccessSurvivesRestart|TestQualysSecretsNeverLeave|TestQualysVersionFromDocDir|TestQualysWindows)$'
+wine_go_skip='^(TestAuditRulesImmutable|TestCheckLogDirs|TestMcAfeeFailureReasonClearedBySuccess|TestQualysIncrementalLog|TestQualysLastSuccessSurvivesRestart|TestQualysSecretsNeverLeave|TestQualysVersionFromDocDir|TestQualysWindows|TestMcAfeeAVLinux|TestMcAfeeAVENSLDATDirectory|TestMcAfeeAVENSLCommandFailures)$'
 go_tests() {
   # shellcheck disable=SC2086
   if (cd "$repo" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 "$GO" test -count=1 -tags wine \
     -ldflags=-checklinkname=0 -exec "$lane/go-test-exec.sh" -skip "$wine_go_skip" $wine_go_packages) \
     >"$work/gotest.log" 2>&1; then
     ok "GOOS=windows go test under Wine: $(grep -c '^ok' "$work/gotest.log") packages"
+    return
+  fi
+  # One retry of just the failed tests, so a timing-sensitive test under a loaded wineserver
+  # (TestRotationWithConcurrentWriter failed in one of several lane runs on a loaded machine) is
+  # told from a real failure; a retried pass is reported by name.
+  failed=$(grep -E '^--- FAIL: Test' "$work/gotest.log" | awk '{print $3}' | sort -u | paste -sd'|' -)
+  # shellcheck disable=SC2086
+  if [ -n "$failed" ] && ! grep -qE '^(panic|FAIL.*\[build failed\])' "$work/gotest.log" &&
+    (cd "$repo" && GOOS=windows GOARCH=amd64 CGO_ENABLED=0 "$GO" test -count=1 -tags wine \
+      -ldflags=-checklinkname=0 -exec "$lane/go-test-exec.sh" -run "^($failed)\$" -skip "$wine_go_skip" \
+      $wine_go_packages) >"$work/gotest-retry.log" 2>&1; then
+    ok "GOOS=windows go test under Wine: passed on retry of $failed"
+    echo "note: failed once, passed on retry: $failed"
   else
     fail "GOOS=windows go test under Wine:"
     grep -v -e 'wine32' -e 'multiarch' -e 'dpkg --add' -e '^$' "$work/gotest.log" | grep -E -B2 -A8 '^(--- FAIL|FAIL|panic)' | head -80
