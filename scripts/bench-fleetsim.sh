@@ -20,28 +20,15 @@ cd "$repo"
 for tool in prometheus victoria-metrics vmalert jq curl bc; do
 	command -v "$tool" >/dev/null || { echo "$tool missing (make tools)" >&2; exit 1; }
 done
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$repo/scripts/bench-lib.sh"
 go build -o "$work/fleetsim" ./cmd/fleetsim
-free_port() {
-	local port
-	while :; do
-		port=$((20000 + RANDOM % 40000))
-		(echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-	done
-}
 wait_http() { for _ in $(seq 300); do curl -fs -o /dev/null "$1" && return; sleep 0.2; done; echo "$1 not up" >&2; cat "$d"/*.log >&2; exit 1; }
 q() { curl -fsS --data-urlencode "query=$2" "$1/api/v1/query" | jq -r '.data.result[0].value[1] // "0"'; }
 # a metric of a process' own /metrics, summed over its series
 pm() { curl -fsS "$1/metrics" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 { s += $2 } END { printf "%.6f", s }'; }
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+own_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 thousands() { echo "$1" | sed -e ':a' -e 's/\B[0-9]\{3\}\>/,&/' -e 'ta'; }
 hz=$(getconf CLK_TCK)
 
@@ -82,10 +69,10 @@ for n in $hosts_list; do
 	# warm-up: every target scraped twice
 	sleep $((2 * isec + 5))
 	vm_disk0=$(du -sb "$d/vm" | cut -f1)
-	cpu0=$(cpu_ticks "$prom_pid") t0=$(date +%s.%N)
+	cpu0=$(own_ticks "$prom_pid") t0=$(date +%s.%N)
 	samples0=$(pm "http://127.0.0.1:$prom" prometheus_tsdb_head_samples_appended_total)
 	sleep "$seconds"
-	cpu1=$(cpu_ticks "$prom_pid") t1=$(date +%s.%N)
+	cpu1=$(own_ticks "$prom_pid") t1=$(date +%s.%N)
 	samples1=$(pm "http://127.0.0.1:$prom" prometheus_tsdb_head_samples_appended_total)
 	P="http://127.0.0.1:$prom"
 	up=$(q "$P" 'count(up{job="secagent"} == 1)')

@@ -20,14 +20,8 @@ slow_scrapes=${BENCH_SLOW_SCRAPES:-500}
 idle=${BENCH_IDLE_SECONDS:-120}
 summary=${BENCH_SUMMARY:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$repo/scripts/bench-lib.sh"
 
 cd "$repo"
 go build -trimpath -ldflags '-s -w' -o "$work/secagent_exporter" ./cmd/secagent_exporter
@@ -48,27 +42,6 @@ wrap() {
 wrap opt/McAfee/agent/bin/cmdagent 0
 wrap opt/cisco/amp/bin/ampcli 0
 
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		(echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
-wait_up() {
-	for _ in $(seq 100); do
-		curl -fs -o /dev/null "$1" && return 0
-		sleep 0.1
-	done
-	echo "no answer from $1" >&2
-	return 1
-}
-cpu_ticks() {
-	local rest
-	rest=$(sed 's/^.*) //' "/proc/$1/stat")
-	read -r -a f <<<"$rest"
-	echo "$((f[11] + f[12])) $((f[13] + f[14]))"
-}
 scrape_batch() {
 	local url=$1 n=$2 out=$3 cfg="$work/curl.$RANDOM"
 	{

@@ -22,14 +22,8 @@ scrapes=${BENCH_SCRAPES:-1000}
 scrapes_long=${BENCH_SCRAPES_LONG:-10000}
 use_node=${BENCH_NODE:-1}
 repo=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/bench-lib.sh
+. "$repo/scripts/bench-lib.sh"
 
 node_bin=/usr/bin/prometheus-node-exporter
 if [[ $use_node == 1 && ! -x $node_bin ]]; then
@@ -52,33 +46,6 @@ cd "$repo"
 # Same flags as `make build` (stripped, trimmed paths), so the size is the shipped size.
 go build -trimpath -ldflags '-s -w' -o "$work/secagent_exporter" ./cmd/secagent_exporter
 
-# free_port: a TCP port nothing listens on.
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		(echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-	done
-}
-
-# wait_up URL: until the exporter answers.
-wait_up() {
-	for _ in $(seq 100); do
-		curl -fs -o /dev/null "$1" && return 0
-		sleep 0.1
-	done
-	echo "no answer from $1" >&2
-	return 1
-}
-
-# cpu_ticks PID: "own children" clock ticks (utime+stime, cutime+cstime).
-cpu_ticks() {
-	# Fields after the parenthesised comm: state is field 3, utime 14 ... cstime 17.
-	local rest
-	rest=$(sed 's/^.*) //' "/proc/$1/stat")
-	read -r -a f <<<"$rest"
-	echo "$((f[11] + f[12])) $((f[13] + f[14]))"
-}
 
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 
