@@ -365,39 +365,10 @@ func startPrometheus(t *testing.T, binary, dir, rulesDir string, jobs map[string
 // returns its API base URL once it is ready.
 func startPrometheusConfig(t *testing.T, binary, dir, config string) string {
 	listen := freeLoopbackPort(t)
-	var log bytes.Buffer
-	cmd := exec.Command(binary, "--config.file="+config, "--storage.tsdb.path="+filepath.Join(dir, "tsdb"),
-		"--web.listen-address="+listen, "--log.level=warn")
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-		if t.Failed() {
-			t.Logf("prometheus log:\n%s", log.String())
-		}
-	})
 	base := "http://" + listen
-	for start := time.Now(); ; time.Sleep(200 * time.Millisecond) {
-		select {
-		case <-exited:
-			t.Fatalf("prometheus exited:\n%s", log.String())
-		default:
-		}
-		if resp, err := http.Get(base + "/-/ready"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return base + "/api/v1"
-			}
-		}
-		if time.Since(start) > 20*time.Second {
-			t.Fatalf("prometheus not ready:\n%s", log.String())
-		}
-	}
+	startDaemon(t, "prometheus", binary, []string{"--config.file=" + config, "--storage.tsdb.path=" + filepath.Join(dir, "tsdb"),
+		"--web.listen-address=" + listen, "--log.level=warn"}, base+"/-/ready")
+	return base + "/api/v1"
 }
 
 type promResponse struct {
