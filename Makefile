@@ -150,7 +150,7 @@ wine-test: wine-tools package-msi
 
 # Rewrite the Windows goldens from a Wine run (review the diff).
 wine-golden: wine-tools
-	WINE_UPDATE=1 test/wine/run.sh bad-input mcafee-ma5 mcafee-ma4-ja cisco qualys
+	WINE_UPDATE=1 test/wine/run.sh bad-input mcafee-ma5 mcafee-ma4-ja mcafee-av-ens cisco qualys
 
 # wine64 (without the ~100 recommended packages) and the LLVM 14 tools that build the
 # start-up shim come from Debian's packages.

@@ -375,6 +375,11 @@ run_scenario() {
     scenario mcafee-ma4-ja
     rm -rf "$drive_c/Program Files (x86)/McAfee" "$drive_c/ProgramData/McAfee"
     ;;
+  mcafee-av-ens)
+    plant mcafee-av-ens
+    service mfetp 'C:\Program Files\McAfee\Endpoint Security\Threat Prevention\mfetp.exe'
+    scenario mcafee-av-ens
+    ;;
   cisco)
     plant cisco
     service CiscoAMP 'C:\Program Files\Cisco\AMP\8.4.2.30302\sfc.exe'
@@ -395,7 +400,7 @@ run_scenario() {
 
 if [ $# -eq 0 ]; then
   # msi last: it reads the Cisco and Qualys agents the scenarios left planted.
-  set -- bad-input mcafee-ma5 mcafee-ma4-ja cisco qualys msi go-test
+  set -- bad-input mcafee-ma5 mcafee-ma4-ja mcafee-av-ens cisco qualys msi go-test
   check_goldens
 fi
 for s in "$@"; do
