@@ -110,9 +110,9 @@ fuzz:
 	    echo "== $$pkg $$target"; $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
 
-# promtool and prometheus, amtool, victoria-metrics and vmalert (the fleet test), and curl (demo-test) come from Debian's
-# packages, never from a downloaded binary. Fails loudly (scripts/need-debian-packages.sh)
-# when they cannot be installed.
+# promtool and prometheus, amtool, victoria-metrics and vmalert (the fleet test), and curl
+# (demo-test) come from Debian's packages, never from a downloaded binary. Fails loudly
+# (scripts/need-debian-packages.sh) when they cannot be installed.
 tools:
 	@scripts/need-debian-packages.sh promtool:prometheus prometheus:prometheus amtool:prometheus-alertmanager vmalert:victoria-metrics curl:curl
 	@promtool --version | head -1; amtool --version 2>&1 | head -1; dpkg-query -W -f='$${Package} $${Version}\n' victoria-metrics
