@@ -324,7 +324,6 @@ func ShapeRegexp(shape string) string {
 			b.WriteString(`[0-9]+`)
 		default: // the cut mark: anything may follow
 			b.WriteString(`.*`)
-			last = len(shape)
 			return b.String()
 		}
 		last = loc[1]
