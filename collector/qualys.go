@@ -12,6 +12,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
@@ -37,6 +38,9 @@ var (
 	qualysAgentInfoDesc = NewDesc("qualys_agent_info",
 		"Always 1 when the Qualys Cloud Agent is installed. version comes from the agent log (or the package documentation directory on Linux), host_id from <HostIdSearchDir>/qualys/hostid (default /etc/qualys/hostid) or the HostID registry value; either is empty when unknown.",
 		"version", "host_id")
+	qualysVersionMissingDesc = NewDesc("qualys_version_missing_reason",
+		"1 for why the qualys_agent_info version is empty, 0 for the other reasons; all 0 when the version is known (Linux): not_in_package_db, no_package_db, package_db_unreadable, package_db_unsupported (rpm Berkeley DB or ndb); the agent log and the package documentation directory gave none either.",
+		"reason")
 	qualysLogDestDesc = NewDesc("qualys_log_destination",
 		"1 for the log destination qualys-cloud-agent.conf LogDestType configures, 0 for the others: file (qualys-cloud-agent.log, also when the key is unset), syslog (the agent writes no log file; its records are read from /var/log/messages or /var/log/syslog), other (Linux).",
 		"destination")
@@ -122,6 +126,8 @@ type qualysCollector struct {
 	store    *logtail.Store
 	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
 	classifier *logtail.Classifier
+	// packages reads the version from dpkg or rpm.
+	packages *pkgdb.Finder
 	// syslogTailer reads the agent's records from the host's syslog files once the conf
 	// says LogDestType=syslog; nil until then.
 	syslogTailer *logtail.Tailer
@@ -155,6 +161,7 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		// Tests build the collector here; newQualysCollector adds the site's rows.
 		classifier: qualysClassifier,
 	}
+	c.packages = pkgdb.NewFinder(env.Paths.Host(), func(rel string) string { return env.Paths.Root("/" + rel) })
 	src := logtail.Source{Name: qualysLogSource}
 	switch {
 	case *qualysLogDirFlag != "":
@@ -288,9 +295,21 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		// files, and the "syslog" source says whether they could be read.
 		logRead = c.pollSyslog(ctx, s)
 	}
-	version := c.state.Version
+	// The package database first (the doc-dir name carries a version only on older RPM
+	// systems), then the agent log, then the doc directory.
+	version := ""
+	pkg, ok, reason := c.packages.Find(qualys.PackageNames)
+	if ok {
+		version = pkg.Version
+	}
+	if version == "" {
+		version = c.state.Version
+	}
 	if version == "" {
 		version = docDirVersion(p)
+	}
+	for _, r := range pkgdb.Reasons {
+		s.Bool(qualysVersionMissingDesc, version == "" && r == reason, r)
 	}
 	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", version), s.GUIDLabel("host_id", hostID))
 	c.emitLog(s, logRead)

@@ -6,6 +6,9 @@ import (
 	"strings"
 )
 
+// PackageNames are the agent's rpm and deb package names (sources.md S9, S25).
+var PackageNames = []string{"qualys-cloud-agent"}
+
 // HostIDPath is where the Linux agent keeps its host id by default (sources.md S9, puppet
 // module): <HostIdSearchDir>/qualys/hostid with HostIdSearchDir defaulting to /etc.
 const HostIDPath = "etc/qualys/hostid"
