@@ -42,22 +42,6 @@ wrap() {
 wrap opt/McAfee/agent/bin/cmdagent 0
 wrap opt/cisco/amp/bin/ampcli 0
 
-scrape_batch() {
-	local url=$1 n=$2 out=$3 cfg="$work/curl.$RANDOM"
-	{
-		echo 'silent'
-		echo 'compressed'
-		echo 'header = "X-Prometheus-Scrape-Timeout-Seconds: 10"'
-		echo 'write-out = "%{time_total}\n"'
-		for ((i = 0; i < n; i++)); do
-			echo "url = \"$url\""
-			echo 'output = "/dev/null"'
-		done
-	} >"$cfg"
-	curl -K "$cfg" >"$out"
-	rm -f "$cfg"
-}
-quantile() { sort -g "$1" | awk -v q="$2" '{v[NR]=$1} END {i=int(q*NR+0.5); if (i<1) i=1; printf "%.2f", v[i]*1000}'; }
 spawns() { if [[ -f $work/spawns ]]; then wc -l <"$work/spawns"; else echo 0; fi; }
 
 # start ARGS...: the exporter on the wrapped host; sets pid and url.

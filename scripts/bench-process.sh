@@ -49,25 +49,7 @@ go build -trimpath -ldflags '-s -w' -o "$work/secagent_exporter" ./cmd/secagent_
 
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 
-# scrape_batch URL N OUT: N keep-alive scrapes from one curl; one time_total per line.
-scrape_batch() {
-	local url=$1 n=$2 out=$3 cfg="$work/curl.$RANDOM"
-	{
-		echo 'silent'
-		echo 'compressed'
-		echo 'header = "X-Prometheus-Scrape-Timeout-Seconds: 10"'
-		echo 'write-out = "%{time_total}\n"'
-		for ((i = 0; i < n; i++)); do
-			echo "url = \"$url\""
-			echo 'output = "/dev/null"'
-		done
-	} >"$cfg"
-	curl -K "$cfg" >"$out"
-	rm -f "$cfg"
-}
 
-# quantile FILE Q: the Q-quantile (0..1) of one number per line, in ms.
-quantile() { sort -g "$1" | awk -v q="$2" '{v[NR]=$1} END {i=int(q*NR+0.5); if (i<1) i=1; printf "%.2f", v[i]*1000}'; }
 
 declare -A anon_long file_long pid_of url_of cpu_own cpu_child wall_med wall_p90 wall_p99 series bytes_plain bytes_gzip rss_start rss_short rss_long hwm size
 
