@@ -1,22 +1,31 @@
 package collector
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"os"
-	"strconv"
+	"fmt"
+	"strings"
 	"sync"
+
+	"github.com/prometheus/procfs"
 )
 
-// procEntry is one process of the host as <procfs>/<pid>/stat tells it.
+// procEntry is one process of the host: its PID and its name (<pid>/comm). The parent and
+// the command line are read on demand (stat, cmdline), by the one collector that needs
+// them, for the few processes it looks at.
 type procEntry struct {
-	PID, PPID int
-	Comm      string
-	// HasStat: read from stat; false when only <pid>/comm could be read (fixture trees
-	// that give a name only), which leaves PPID unknown.
-	HasStat bool
+	PID  int
+	Comm string
+	proc procfs.Proc
 }
+
+// Bounds of one scan. A real /proc lists at most pid_max processes and a comm of at most
+// 15 bytes (TASK_COMM_LEN); a faked or bind-mounted --path.procfs can hold anything, so
+// the scan takes at most maxScanProcs processes (more fails the source instead of
+// growing the list without end) and keeps at most maxCommLen bytes of a name, which
+// still holds every name a collector looks for.
+var maxScanProcs = 1 << 17 // a variable for the tests
+
+const maxCommLen = 64
 
 // procTable is the one /proc scan of a scrape, shared by every collector that needs the
 // process list (cisco, linux_security, qualys): a host with a thousand processes costs a
@@ -32,93 +41,78 @@ func (t *procTable) get(ctx context.Context, p Paths) ([]procEntry, error) {
 	return t.procs, t.err
 }
 
-// scanProcs reads <procfs>/<pid>/stat of every process, one read into a reused buffer
-// each, falling back to <pid>/comm where stat is missing.
+// scanProcs lists the processes with prometheus/procfs: the PIDs under --path.procfs and
+// the name of each from <pid>/comm, or from <pid>/stat where comm is missing. A process that
+// exits during the scan, or whose files cannot be read, is left out; it does not fail the
+// scan. comm is one short read per process; stat would cost its 52 fields parsed per
+// process, for a parent only the qualys collector asks for, of a handful of them.
+//
+// procfs opens these files by path: unlike internal/hostfs it follows symbolic links out
+// of the tree, opens without O_NONBLOCK (a named pipe in a fake tree blocks that read
+// until the scrape deadline gives up on it) and reads up to 1 MiB of each file. On a
+// real procfs mount none of that can happen (every entry is a kernel file); the other
+// /proc files the collectors read (osrelease, modules) stay on hostfs. See
+// docs/reliability.md, "Hostile host input".
 func scanProcs(ctx context.Context, p Paths) ([]procEntry, error) {
-	dir, err := os.Open(p.Proc())
+	fs, err := procfs.NewFS(p.Proc())
 	if err != nil {
 		return nil, err
 	}
-	names, err := dir.Readdirnames(-1)
-	dir.Close()
+	all, err := fs.AllProcs()
 	if err != nil {
 		return nil, err
 	}
-	procs := make([]procEntry, 0, len(names))
-	buf := make([]byte, 1024)
-	for _, name := range names {
+	if len(all) > maxScanProcs {
+		return nil, fmt.Errorf("%s lists %d processes, more than the %d a scan takes", p.Proc(), len(all), maxScanProcs)
+	}
+	procs := make([]procEntry, 0, len(all))
+	for _, pr := range all {
 		if err := ctx.Err(); err != nil {
 			return procs, err
 		}
-		if name == "" || name[0] < '1' || name[0] > '9' {
-			continue
+		if pr.PID <= 0 {
+			continue // "0", "-1" or "+0" in a fake tree
 		}
-		pid, err := strconv.Atoi(name)
-		if err != nil || pid <= 0 {
-			continue
-		}
-		if raw, ok := readSmall(p.Proc(name, "stat"), buf); ok {
-			if comm, ppid, ok := parseStatCommPPID(raw); ok {
-				procs = append(procs, procEntry{PID: pid, PPID: ppid, Comm: comm, HasStat: true})
+		comm, err := pr.Comm()
+		if err != nil {
+			st, serr := pr.Stat()
+			if serr != nil {
+				continue // the process exited while we scanned, or hides its files
 			}
-			continue
+			comm = st.Comm
 		}
-		if raw, ok := readSmall(p.Proc(name, "comm"), buf); ok {
-			procs = append(procs, procEntry{PID: pid, Comm: string(bytes.TrimSpace(raw))})
-		}
-		// Neither: the process exited while we scanned.
+		procs = append(procs, procEntry{PID: pr.PID, Comm: boundComm(comm), proc: pr})
 	}
 	return procs, nil
 }
 
-// readSmall reads a procfs file of at most len(buf) bytes into buf.
-func readSmall(path string, buf []byte) ([]byte, bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false
+// boundComm keeps at most maxCommLen bytes of a name, copied, so that the list does not
+// hold on to a longer string.
+func boundComm(s string) string {
+	if len(s) > maxCommLen {
+		return strings.Clone(s[:maxCommLen])
 	}
-	defer f.Close()
-	n, err := io.ReadFull(f, buf)
-	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-		return nil, false
-	}
-	return buf[:n], true
+	return s
 }
 
-// parseStatCommPPID takes the comm (between the first '(' and the last ')', since a comm
-// may itself hold parentheses and spaces) and the parent PID (the second field after it)
-// from a /proc/<pid>/stat line.
-func parseStatCommPPID(b []byte) (string, int, bool) {
-	open := bytes.IndexByte(b, '(')
-	closing := bytes.LastIndexByte(b, ')')
-	if open <= 0 || closing < open {
-		return "", 0, false
+// parent is the parent PID from <pid>/stat; false when stat cannot be read or does not
+// have the kernel's layout (a fixture process that gives a name only).
+func (e procEntry) parent() (int, bool) {
+	st, err := e.proc.Stat()
+	if err != nil || st.PPID < 0 {
+		return 0, false
 	}
-	rest := b[closing+1:]
-	// " S 1 ..." : state, then ppid.
-	fields := 0
-	start := -1
-	for i := 0; i <= len(rest); i++ {
-		space := i == len(rest) || rest[i] == ' ' || rest[i] == '\t' || rest[i] == '\n'
-		switch {
-		case !space && start < 0:
-			start = i
-		case space && start >= 0:
-			fields++
-			if fields == 1 && i-start != 1 {
-				return "", 0, false
-			}
-			if fields == 2 {
-				ppid, err := strconv.Atoi(string(rest[start:i]))
-				if err != nil || ppid < 0 {
-					return "", 0, false
-				}
-				return string(b[open+1 : closing]), ppid, true
-			}
-			start = -1
-		}
+	return st.PPID, true
+}
+
+// cmdline is the process's NUL-split command line (procfs reads at most 1 MiB of it);
+// nil when it cannot be read.
+func (e procEntry) cmdline() []string {
+	args, err := e.proc.CmdLine()
+	if err != nil {
+		return nil
 	}
-	return "", 0, false
+	return args
 }
 
 // processes is the process list of this scrape, read once for all its collectors.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -558,44 +557,53 @@ type qualysProcesses struct {
 	edrPluginUnderAuditd bool
 }
 
-// scanQualysProcesses takes the comm and parent of every process from the scrape's shared
-// process list (one stat read per process for all collectors) and reads the cmdline only
-// of those whose comm is a watched name. A process that renamed itself away from its
-// binary's name is missed.
+// scanQualysProcesses takes the name of every process from the scrape's shared process
+// list (one comm read per process for all collectors) and reads the stat and cmdline only
+// of those whose name is a watched one, and the stat of an edr-plugin's ancestors. A
+// process that renamed itself away from its binary's name is missed, and so is one whose
+// stat cannot be read (a fixture process that gives a name only).
 func scanQualysProcesses(ctx context.Context, s *Scrape, p Paths) (qualysProcesses, error) {
 	procs := qualysProcesses{running: map[string]bool{}}
 	list, err := s.processes(ctx, p)
 	if err != nil {
 		return procs, err
 	}
-	parents := make(map[int]int, len(list))
 	names := map[int]string{}
-	for _, st := range list {
-		if !st.HasStat {
-			continue // no parent known: not a process the stat scan would have seen
-		}
-		pid := st.PID
-		parents[pid] = st.PPID
-		if _, ok := qualys.MatchAgentProcess(st.Comm, nil); !ok {
+	parents := map[int]int{}
+	for _, pr := range list {
+		if _, ok := qualys.MatchAgentProcess(pr.Comm, nil); !ok {
 			continue
 		}
-		cmdline, _ := os.ReadFile(p.Proc(strconv.Itoa(pid), "cmdline"))
-		if name, ok := qualys.MatchAgentProcess(st.Comm, qualys.SplitCmdline(cmdline)); ok {
-			names[pid] = name
+		ppid, ok := pr.parent()
+		if !ok {
+			continue
+		}
+		parents[pr.PID] = ppid
+		if name, ok := qualys.MatchAgentProcess(pr.Comm, pr.cmdline()); ok {
+			names[pr.PID] = name
 			procs.running[name] = true
 		}
 	}
-	for pid, name := range names {
-		if name != qualys.ProcEDRPlugin {
-			continue
-		}
-		// auditd -> audispd -> edr-plugin is the deepest documented chain.
-		for ancestor, hops := parents[pid], 0; ancestor > 1 && hops < 3; ancestor, hops = parents[ancestor], hops+1 {
-			if names[ancestor] == qualys.ProcAuditd {
-				procs.edrPluginUnderAuditd = true
-				break
-			}
-		}
+	if !procs.running[qualys.ProcEDRPlugin] || !procs.running[qualys.ProcAuditd] {
+		return procs, nil
 	}
+	byPID := make(map[int]int, len(list))
+	for i, pr := range list {
+		byPID[pr.PID] = i
+	}
+	procs.edrPluginUnderAuditd = qualys.EDRPluginUnderAuditd(names, func(pid int) (int, bool) {
+		if ppid, ok := parents[pid]; ok {
+			return ppid, true
+		}
+		i, ok := byPID[pid]
+		if !ok {
+			return 0, false
+		}
+		ppid, ok := list[i].parent()
+		if ok {
+			parents[pid] = ppid
+		}
+		return ppid, ok
+	})
 	return procs, nil
 }

@@ -7,10 +7,11 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // fixtureHost is what the collector would derive from one fixture tree, reduced to values
@@ -69,42 +70,35 @@ func loadFixtureHost(t *testing.T, root string) fixtureHost {
 		}
 	}
 
-	entries, err := os.ReadDir(filepath.Join(root, "proc"))
+	procFS, err := procfs.NewFS(filepath.Join(root, "proc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := procFS.AllProcs()
 	if err != nil {
 		t.Fatal(err)
 	}
 	names := map[int]string{}
 	parents := map[int]int{}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
+	for _, pr := range all {
+		comm, _ := pr.Comm()
+		cmdline, _ := pr.CmdLine()
+		st, err := pr.Stat()
 		if err != nil {
-			continue
+			t.Fatalf("proc/%d/stat: %v", pr.PID, err)
 		}
-		dir := filepath.Join("proc", e.Name())
-		comm, _ := read(filepath.Join(dir, "comm"))
-		cmdline, _ := read(filepath.Join(dir, "cmdline"))
-		statBytes, _ := read(filepath.Join(dir, "stat"))
-		st, err := ParseProcStat(statBytes)
-		if err != nil || st.PID != pid {
-			t.Fatalf("%s/stat: %+v %v", dir, st, err)
-		}
-		parents[pid] = st.PPID
-		if name, ok := MatchAgentProcess(string(comm), SplitCmdline(cmdline)); ok {
-			names[pid] = name
+		parents[pr.PID] = st.PPID
+		if name, ok := MatchAgentProcess(comm, cmdline); ok {
+			names[pr.PID] = name
 			h.processes = append(h.processes, name)
 		}
 	}
 	slices.Sort(h.processes)
 	auditdRunning := slices.Contains(h.processes, ProcAuditd)
-	edrPluginChild := false
-	for pid, name := range names {
-		if name != ProcEDRPlugin {
-			continue
-		}
-		for p, hops := parents[pid], 0; p > 1 && hops < 4; p, hops = parents[p], hops+1 {
-			edrPluginChild = edrPluginChild || names[p] == ProcAuditd
-		}
-	}
+	edrPluginChild := EDRPluginUnderAuditd(names, func(pid int) (int, bool) {
+		ppid, ok := parents[pid]
+		return ppid, ok
+	})
 	if h.confFound {
 		h.conflict, h.reason = FIMAuditConflict(h.conf.UseAuditDispatcher, auditdRunning, edrPluginChild, false)
 	}

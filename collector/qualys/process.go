@@ -1,10 +1,6 @@
 package qualys
 
-import (
-	"errors"
-	"strconv"
-	"strings"
-)
+import "strings"
 
 // Process names, the closed set MatchAgentProcess returns (sources.md S9).
 const (
@@ -63,59 +59,27 @@ func MatchAgentProcess(comm string, cmdline []string) (string, bool) {
 	return "", false
 }
 
-// SplitCmdline splits the raw bytes of /proc/<pid>/cmdline at NULs, dropping the
-// terminating NUL; an empty file (kernel thread, zombie) gives nil.
-func SplitCmdline(b []byte) []string {
-	s := strings.TrimRight(string(b), "\x00")
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\x00")
-}
+// maxAncestorHops is how far up from an edr-plugin EDRPluginUnderAuditd looks for auditd:
+// auditd -> audispd -> edr-plugin is the deepest documented chain (sources.md S10), one
+// more hop allows for a wrapper.
+const maxAncestorHops = 3
 
-// ProcStat holds the fields of /proc/<pid>/stat the collector needs: the parent, to tell
-// whether edr-plugin runs under auditd's dispatcher (sources.md S10 shows
-// auditd -> audispd -> edr-plugin; with auditd 3.x plugins are auditd's own children), and
-// the start time, to notice restarts.
-type ProcStat struct {
-	PID   int
-	Comm  string
-	State byte
-	PPID  int
-	// StartTicks is field 22, the start time in clock ticks after boot.
-	StartTicks uint64
-}
-
-// ErrProcStat reports a /proc/<pid>/stat line that does not have the kernel's layout.
-var ErrProcStat = errors.New("qualys: malformed /proc/<pid>/stat")
-
-// ParseProcStat parses one /proc/<pid>/stat line. comm is taken up to the LAST ')'
-// because the kernel does not escape it: a process may call itself "a) S 1 (".
-func ParseProcStat(b []byte) (ProcStat, error) {
-	s := string(b)
-	open := strings.IndexByte(s, '(')
-	closing := strings.LastIndexByte(s, ')')
-	if open <= 0 || closing < open {
-		return ProcStat{}, ErrProcStat
+// EDRPluginUnderAuditd tells whether an edr-plugin descends from auditd: directly (auditd
+// 3.x runs its plugins itself) or through audispd (sources.md S10 sample). names holds
+// the watched processes by PID (MatchAgentProcess); parent gives a PID's parent, false
+// when unknown. PID 1 and 0 end the walk, and so does a loop in a faked process tree.
+func EDRPluginUnderAuditd(names map[int]string, parent func(pid int) (int, bool)) bool {
+	for pid, name := range names {
+		if name != ProcEDRPlugin {
+			continue
+		}
+		ancestor, ok := parent(pid)
+		for hops := 0; ok && ancestor > 1 && ancestor != pid && hops < maxAncestorHops; hops++ {
+			if names[ancestor] == ProcAuditd {
+				return true
+			}
+			ancestor, ok = parent(ancestor)
+		}
 	}
-	var st ProcStat
-	pid, err := strconv.Atoi(strings.TrimSpace(s[:open]))
-	if err != nil || pid < 0 {
-		return ProcStat{}, ErrProcStat
-	}
-	st.PID = pid
-	st.Comm = s[open+1 : closing]
-	// Fields after comm start at field 3 (state).
-	rest := strings.Fields(s[closing+1:])
-	if len(rest) < 20 || len(rest[0]) != 1 {
-		return ProcStat{}, ErrProcStat
-	}
-	st.State = rest[0][0]
-	if st.PPID, err = strconv.Atoi(rest[1]); err != nil || st.PPID < 0 {
-		return ProcStat{}, ErrProcStat
-	}
-	if st.StartTicks, err = strconv.ParseUint(rest[19], 10, 64); err != nil {
-		return ProcStat{}, ErrProcStat
-	}
-	return st, nil
+	return false
 }

@@ -33,38 +33,92 @@ func TestMatchAgentProcess(t *testing.T) {
 		{"bash\n", "/bin/bash\x00-c\x00qualys-cloud-agent\x00", ""},
 	}
 	for _, tc := range cases {
-		got, ok := MatchAgentProcess(tc.comm, SplitCmdline([]byte(tc.cmdline)))
+		got, ok := MatchAgentProcess(tc.comm, argv(tc.cmdline))
 		if got != tc.want || ok != (tc.want != "") {
 			t.Errorf("MatchAgentProcess(%q, %q) = %q, %v; want %q", tc.comm, tc.cmdline, got, ok, tc.want)
 		}
 	}
 }
 
-func TestSplitCmdline(t *testing.T) {
-	if got := SplitCmdline(nil); got != nil {
-		t.Errorf("empty: %q", got)
+// argv splits a /proc/<pid>/cmdline as procfs's Proc.CmdLine does.
+func argv(cmdline string) []string {
+	if cmdline == "" {
+		return nil
 	}
-	if got := SplitCmdline([]byte("a\x00b c\x00\x00")); len(got) != 2 || got[1] != "b c" {
-		t.Errorf("got %q", got)
+	return strings.Split(strings.TrimRight(cmdline, "\x00"), "\x00")
+}
+
+func TestEDRPluginUnderAuditd(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		names   map[int]string
+		parents map[int]int
+		want    bool
+	}{
+		// sources.md S10: auditd -> audispd -> edr-plugin.
+		{"through audispd", map[int]string{28465: ProcAuditd, 28469: ProcEDRPlugin}, map[int]int{28469: 28467, 28467: 28465, 28465: 1}, true},
+		// auditd 3.x runs its plugins itself.
+		{"auditd child", map[int]string{900: ProcAuditd, 901: ProcEDRPlugin}, map[int]int{901: 900, 900: 1}, true},
+		{"started by systemd", map[int]string{900: ProcAuditd, 2102: ProcEDRPlugin}, map[int]int{2102: 1, 900: 1}, false},
+		{"parent unknown", map[int]string{900: ProcAuditd, 2102: ProcEDRPlugin}, map[int]int{}, false},
+		{"too deep", map[int]string{10: ProcAuditd, 14: ProcEDRPlugin}, map[int]int{14: 13, 13: 12, 12: 11, 11: 10}, false},
+		{"three hops", map[int]string{10: ProcAuditd, 13: ProcEDRPlugin}, map[int]int{13: 12, 12: 11, 11: 10}, true},
+		{"no auditd", map[int]string{13: ProcEDRPlugin, 12: ProcCEP}, map[int]int{13: 12, 12: 1}, false},
+		{"loop", map[int]string{13: ProcEDRPlugin, 900: ProcAuditd}, map[int]int{13: 12, 12: 13}, false},
+		{"own parent", map[int]string{13: ProcEDRPlugin}, map[int]int{13: 13}, false},
+	} {
+		got := EDRPluginUnderAuditd(tc.names, mapParent(tc.parents))
+		if got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
 
-func TestParseProcStat(t *testing.T) {
-	const edrPlugin = "28469 (edr-plugin) S 28467 28465 28465 0 -1 4194560 310 0 0 0 2 1 0 0 20 0 1 0 5012 13094912 620 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0 0 0 0 0 0 0 0 0\n"
-	st, err := ParseProcStat([]byte(edrPlugin))
-	if err != nil || st.PID != 28469 || st.Comm != "edr-plugin" || st.State != 'S' || st.PPID != 28467 || st.StartTicks != 5012 {
-		t.Fatalf("got %+v, %v", st, err)
-	}
-	tricky := "77 (a) S 1 (b) R 9 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42 0 0\n"
-	st, err = ParseProcStat([]byte(tricky))
-	if err != nil || st.Comm != "a) S 1 (b" || st.State != 'R' || st.PPID != 9 || st.StartTicks != 42 {
-		t.Fatalf("tricky comm: %+v, %v", st, err)
-	}
-	for _, bad := range []string{"", "12", "x (a) S 1", "1 (a) S 1 2 3", "1 (a) SS 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 42"} {
-		if _, err := ParseProcStat([]byte(bad)); err == nil {
-			t.Errorf("ParseProcStat(%q) accepted", bad)
+func mapParent(m map[int]int) func(int) (int, bool) {
+	return func(pid int) (int, bool) { ppid, ok := m[pid]; return ppid, ok }
+}
+
+// FuzzEDRPluginUnderAuditd: any process tree (a PID and its parent per byte pair, names
+// from a third byte) ends the walk, asks for at most maxAncestorHops parents per
+// edr-plugin, and finds auditd only where it is an ancestor within that reach.
+func FuzzEDRPluginUnderAuditd(f *testing.F) {
+	f.Add([]byte{5, 4, 3, 4, 2, 0, 2, 1, 4})
+	f.Add([]byte{9, 9, 3, 8, 9, 4})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		names := map[int]string{}
+		parents := map[int]int{}
+		for i := 0; i+2 < len(b); i += 3 {
+			pid := int(b[i])
+			parents[pid] = int(b[i+1])
+			if n := int(b[i+2]); n < len(AgentProcesses) {
+				names[pid] = AgentProcesses[n]
+			}
 		}
-	}
+		calls := 0
+		got := EDRPluginUnderAuditd(names, func(pid int) (int, bool) {
+			calls++
+			return mapParent(parents)(pid)
+		})
+		plugins := 0
+		want := false
+		for pid, name := range names {
+			if name != ProcEDRPlugin {
+				continue
+			}
+			plugins++
+			for a, hops := parents[pid], 0; a > 1 && a != pid && hops < maxAncestorHops; a, hops = parents[a], hops+1 {
+				if names[a] == ProcAuditd {
+					want = true
+				}
+			}
+		}
+		if calls > plugins*maxAncestorHops {
+			t.Fatalf("%d parent lookups for %d edr-plugins", calls, plugins)
+		}
+		if got != want {
+			t.Fatalf("tree %v names %v: got %v, want %v", parents, names, got, want)
+		}
+	})
 }
 
 func FuzzMatchAgentProcess(f *testing.F) {
@@ -72,7 +126,7 @@ func FuzzMatchAgentProcess(f *testing.F) {
 	f.Add("qualys-cloud-ag\n", []byte(""))
 	f.Add("auditd\n", []byte("/sbin/auditd\x00"))
 	f.Fuzz(func(t *testing.T, comm string, cmdline []byte) {
-		name, ok := MatchAgentProcess(comm, SplitCmdline(cmdline))
+		name, ok := MatchAgentProcess(comm, argv(string(cmdline)))
 		if ok != (name != "") {
 			t.Fatalf("ok %v with name %q", ok, name)
 		}
@@ -83,19 +137,6 @@ func FuzzMatchAgentProcess(f *testing.F) {
 				}
 			}
 			t.Fatalf("%q outside the closed set", name)
-		}
-	})
-}
-
-func FuzzParseProcStat(f *testing.F) {
-	f.Add([]byte("28465 (auditd) S 1 28465 28465 0 -1 4194624 200 0 0 0 5 9 0 0 16 -4 2 0 4900 0 0\n"))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		st, err := ParseProcStat(b)
-		if err != nil {
-			return
-		}
-		if st.PID < 0 || st.PPID < 0 || strings.ContainsRune(st.Comm, '\n') && !strings.Contains(string(b), "\n") {
-			t.Fatalf("bad %+v", st)
 		}
 	})
 }
