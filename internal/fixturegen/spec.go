@@ -127,7 +127,7 @@ func ExpandSpec(r io.Reader, base string) ([]Entry, error) {
 		}
 		k, v, ok := strings.Cut(s, ":")
 		if !ok {
-			return nil, fmt.Errorf("fixturegen: spec line %d: expected include: or process:", line)
+			return nil, fmt.Errorf("fixturegen: spec line %d: expected an include or process line", line)
 		}
 		v = strings.TrimSpace(v)
 		switch k {
