@@ -15,6 +15,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
@@ -74,6 +75,9 @@ var (
 	ciscoInfoDesc = NewDesc("connector_info",
 		"Cisco Secure Endpoint connector: always 1, labelled with the connector version, its UUID and the platform read (windows or linux).",
 		"version", "uuid", "platform")
+	ciscoVersionMissingDesc = NewDesc("connector_version_missing_reason",
+		"1 for why the connector_info version is empty, 0 for the other reasons; all 0 when the version is known (Linux; global.xml first, then the ciscoampconnector package in dpkg or rpm): not_in_package_db, no_package_db, package_db_unreadable, package_db_unsupported.",
+		"reason")
 	ciscoRunningDesc = NewDesc("connector_running",
 		"1 if the connector runs: the CiscoAMP service (Windows; AmpCLI posture when the service manager is not available) or the ampdaemon process (Linux).")
 	ciscoConnectedDesc = NewDesc("connector_connected",
@@ -134,6 +138,8 @@ type ciscoConfig struct {
 type ciscoCollector struct {
 	env Env
 	cfg ciscoConfig
+	// packages gives the Linux connector's version when global.xml does not.
+	packages *pkgdb.Finder
 }
 
 func newCiscoCollector(env Env) (Collector, error) {
@@ -159,7 +165,7 @@ func newCiscoCollector(env Env) (Collector, error) {
 }
 
 func newCiscoCollectorWith(env Env, cfg ciscoConfig) *ciscoCollector {
-	return &ciscoCollector{env: env, cfg: cfg}
+	return &ciscoCollector{env: env, cfg: cfg, packages: newPackageFinder(env)}
 }
 
 func (c *ciscoCollector) Update(ctx context.Context, s *Scrape) error {
@@ -382,7 +388,13 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	s.Source("global_xml", err)
 	local, err := readParsed(p.Host(), p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
 	s.Source("local_xml", err)
-	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", global.Version), uuidLabel(s, local.AgentUUID), ciscoPlatformLinux)
+	// global.xml is the connector's own word; the package database when it gives none.
+	version, reason := global.Version, ""
+	if version == "" {
+		version, reason = packageVersion(c.packages, cisco.PackageNames)
+	}
+	emitVersionMissing(s, ciscoVersionMissingDesc, version, reason)
+	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", version), uuidLabel(s, local.AgentUUID), ciscoPlatformLinux)
 
 	c.ampcliStatus(ctx, s)
 	c.clamavDefinitions(s)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 )
 
 // The fake CLIs of the fixture trees are shell scripts, hence !windows.
@@ -455,4 +456,50 @@ func TestCiscoLinuxManyUnknownFaultsOneWarning(t *testing.T) {
 	if !strings.Contains(log, "skipped="+strconv.Itoa(5000-maxUnknownFaults)) {
 		t.Errorf("warning does not count the skipped faults:\n%.2000s", log)
 	}
+}
+
+// The Linux connector's version from the package database when global.xml has none, and
+// the counted reason when neither has it.
+func TestCiscoLinuxVersionFromPackages(t *testing.T) {
+	noVersion := "<config><agent></agent></config>"
+	for _, tc := range []struct {
+		name, dpkg, want string
+		missing          string
+	}{
+		{
+			name: "dpkg lists the connector",
+			dpkg: "Package: ciscoampconnector\nStatus: install ok installed\nVersion: 1.25.0.1095\n\n",
+			want: "1.25.0.1095",
+		},
+		{
+			name:    "dpkg without the connector",
+			dpkg:    "Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2+b7\n\n",
+			missing: "not_in_package_db",
+		},
+		{name: "no package database", missing: "no_package_db"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := linuxHost(t, "Status: Connected\nFaults: None\n", true)
+			writeFile(t, filepath.Join(root, "opt/cisco/amp/etc/global.xml"), noVersion, 0o644)
+			if tc.dpkg != "" {
+				writeFile(t, filepath.Join(root, "var/lib/dpkg/status"), tc.dpkg, 0o644)
+			}
+			metrics, _ := runCisco(t, root, ciscoConfig{platform: ciscoPlatformLinux}, 0)
+			want := []string{"connector_info platform=linux uuid=9b2e4c71-0d3a-4f5e-8c6b-2a1f0e9d8c7b version=" + tc.want + " 1"}
+			for _, r := range pkgdb.Reasons {
+				v := "0"
+				if r == tc.missing {
+					v = "1"
+				}
+				want = append(want, "connector_version_missing_reason reason="+r+" "+v)
+			}
+			assertLines(t, metrics, want, nil)
+		})
+	}
+	// global.xml wins over the package database.
+	root := linuxHost(t, "Status: Connected\nFaults: None\n", true)
+	writeFile(t, filepath.Join(root, "var/lib/dpkg/status"), "Package: ciscoampconnector\nStatus: install ok installed\nVersion: 1.25.0.1095\n\n", 0o644)
+	metrics, _ := runCisco(t, root, ciscoConfig{platform: ciscoPlatformLinux}, 0)
+	assertLines(t, metrics, []string{"connector_info platform=linux uuid=9b2e4c71-0d3a-4f5e-8c6b-2a1f0e9d8c7b version=1.24.1.1047 1",
+		"connector_version_missing_reason reason=no_package_db 0"}, nil)
 }

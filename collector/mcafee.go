@@ -14,6 +14,7 @@ import (
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 )
 
 // The mcafee collector reports the McAfee / Trellix Agent on this host: what `cmdagent -i`
@@ -46,8 +47,11 @@ const (
 
 var (
 	epoAgentInfoDesc = NewDesc("epo_agent_info",
-		"Always 1; labels from cmdagent -i (or the Windows registry when cmdagent fails): agent version, GUID (upper-case, no braces), mode (managed, unmanaged or the raw AgentMode), epo_server (last-used or first configured ePO server host).",
+		"Always 1; labels from cmdagent -i (or the Windows registry when cmdagent fails): agent version, GUID (upper-case, no braces), mode (managed, unmanaged or the raw AgentMode), epo_server (last-used or first configured ePO server host). On Linux, when cmdagent gives no version, the version of the MFEcma package in dpkg or rpm (the other labels then empty).",
 		"version", "guid", "mode", "epo_server")
+	epoAgentVersionMissingDesc = NewDesc("epo_agent_version_missing_reason",
+		"1 for why the epo_agent_info version is empty, 0 for the other reasons; all 0 when the version is known (Linux): not_in_package_db, no_package_db, package_db_unreadable, package_db_unsupported; cmdagent -i gave none either.",
+		"reason")
 	epoLastASCISuccessDesc = NewDesc("epo_last_asci_success",
 		"1 if the most recent agent-to-server communication (ASCI) in the agent log succeeded, 0 if it failed; absent until an ASCI outcome has been seen.")
 	epoLastASCITimestampDesc = NewDesc("epo_last_asci_timestamp_seconds",
@@ -106,6 +110,8 @@ type mcafeeCollector struct {
 	agentLog, macmnsvcLog *mcafeeLogFamily
 	// logLocation is the last LogLocation cmdagent printed, kept while cmdagent hangs.
 	logLocation string
+	// packages gives the version on Linux when cmdagent does not.
+	packages *pkgdb.Finder
 }
 
 func newMcAfeeCollector(env Env) (Collector, error) {
@@ -133,6 +139,7 @@ func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
 		store:       store,
 		agentLog:    &mcafeeLogFamily{name: mcafeeAgentLogSource},
 		macmnsvcLog: &mcafeeLogFamily{name: mcafeeMacmnsvcLogSource},
+		packages:    newPackageFinder(env),
 	}
 }
 
@@ -399,13 +406,26 @@ func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
 }
 
 func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, reg *mcafee.RegistryAgentInfo) {
+	// Linux: the package database when cmdagent gives no version (hung, broken, removed
+	// binary with the package still registered). Windows has no package database to ask.
+	version, reason := "", ""
+	if info != nil {
+		version = info.Version
+	}
+	linux := c.env.Paths.goos() != "windows"
+	if version == "" && linux {
+		version, reason = packageVersion(c.packages, mcafee.PackageNames)
+	}
+	if linux {
+		emitVersionMissing(s, epoAgentVersionMissingDesc, version, reason)
+	}
 	switch {
 	case info != nil:
 		server := info.EPOServerLastUsed
 		if server == "" && len(info.EPOServers) > 0 {
 			server = info.EPOServers[0].Host
 		}
-		s.Gauge(epoAgentInfoDesc, 1, s.VersionLabel("version", info.Version), s.GUIDLabel("guid", info.GUID), agentModeLabel(info.Mode), s.HostLabel("epo_server", server))
+		s.Gauge(epoAgentInfoDesc, 1, s.VersionLabel("version", version), s.GUIDLabel("guid", info.GUID), agentModeLabel(info.Mode), s.HostLabel("epo_server", server))
 		if info.Mode.Value >= 0 {
 			s.Bool(epoAgentManagedDesc, info.Mode.Managed)
 		}
@@ -418,6 +438,8 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 			server = reg.EPOServers[0].Host
 		}
 		s.Gauge(epoAgentInfoDesc, 1, "", s.GUIDLabel("guid", reg.GUID), "", s.HostLabel("epo_server", server))
+	case version != "":
+		s.Gauge(epoAgentInfoDesc, 1, s.VersionLabel("version", version), "", "", "")
 	}
 }
 

@@ -13,3 +13,7 @@ const (
 	// document the location (sources.md S7, unverified).
 	LinuxClamavDir = "/opt/cisco/amp/etc/clamav"
 )
+
+// PackageNames is the Linux connector's package name, the same in rpm and deb (sources.md
+// S25).
+var PackageNames = []string{"ciscoampconnector"}

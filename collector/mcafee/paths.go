@@ -18,6 +18,11 @@ var (
 	}
 )
 
+// PackageNames are the McAfee/Trellix Agent's package names on Linux: MFEcma as rpm
+// installs it, and its lower-case form, the only one a deb package name can take
+// (sources.md S25). MFErt, the runtime package, carries its own version and is not asked.
+var PackageNames = []string{"MFEcma", "mfecma"}
+
 // PlatformKey maps a GOOS to the key of CmdAgentPaths and LogDirs.
 func PlatformKey(goos string) string {
 	if goos == "windows" {
