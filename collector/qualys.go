@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"time"
 
@@ -25,7 +26,7 @@ var (
 		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.")).
 		Default("").String()
 	qualysLogDirFlag = kingpin.Flag("collector.qualys.log-dir",
-		`Directory holding the agent log and its archives. Empty: /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
+		`Directory holding the agent log and its archives. Empty: the LogFileDir of qualys-cloud-agent.conf (absolute paths only), then /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
 		Default("").String()
 )
 
@@ -120,9 +121,12 @@ type qualysCollector struct {
 	registry qualys.RegistryReader
 	services qualys.ServiceQuerier
 	logDirs  []string
-	tailer   *logtail.Tailer
-	parse    func(string, *time.Location) (qualys.LogLine, bool)
-	store    *logtail.Store
+	// logDirFixed: --collector.qualys.log-dir is set, and the conf's LogFileDir is not
+	// followed.
+	logDirFixed bool
+	tailer      *logtail.Tailer
+	parse       func(string, *time.Location) (qualys.LogLine, bool)
+	store       *logtail.Store
 	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
 	classifier *logtail.Classifier
 	// packages reads the version from dpkg or rpm.
@@ -160,18 +164,31 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		// Tests build the collector here; newQualysCollector adds the site's rows.
 		classifier: qualysClassifier,
 	}
-	c.packages = pkgdb.NewFinder(env.Paths.Host(), func(rel string) string { return env.Paths.Root("/" + rel) })
-	src := logtail.Source{Name: qualysLogSource}
+	c.packages = newPackageFinder(env)
 	switch {
 	case *qualysLogDirFlag != "":
+		c.logDirFixed = true
 		c.logDirs = []string{env.Paths.Root(*qualysLogDirFlag)}
 	case c.windows:
 		c.logDirs = []string{env.Paths.Root(qualys.WindowsLogDir)}
 	default:
-		for _, d := range qualys.LogDirs {
-			c.logDirs = append(c.logDirs, env.Paths.Root("/"+d))
-		}
+		c.logDirs = c.rootAll(qualys.LogDirs)
 	}
+	if c.windows {
+		c.parse = qualys.ParseWindowsLogLine
+	} else {
+		c.parse = qualys.ParseLogLine
+	}
+	c.store = logtail.OpenStore(env.StateDir, env.Logger)
+	c.buildTailer()
+	c.tailer.Derived(&c.state)
+	return c
+}
+
+// buildTailer (re)builds the log tailer over c.logDirs. A rebuild continues from the
+// state in memory, which the last Commit saved.
+func (c *qualysCollector) buildTailer() {
+	src := logtail.Source{Name: qualysLogSource, FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}
 	for _, dir := range c.logDirs {
 		if c.windows {
 			src.Globs = append(src.Globs, filepath.Join(dir, qualys.WindowsLogFileName), filepath.Join(dir, qualys.WindowsArchiveFileGlob))
@@ -184,17 +201,31 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 	}
 	if c.windows {
 		src.IsRecordStart = qualys.IsWindowsRecordStart
-		c.parse = qualys.ParseWindowsLogLine
 	} else {
 		src.IsRecordStart = qualys.IsRecordStart
-		c.parse = qualys.ParseLogLine
 	}
-	src.FS = env.Paths.Host()
-	src.OnSkip = skipCounter("qualys")
-	c.store = logtail.OpenStore(env.StateDir, env.Logger)
-	c.tailer = logtail.NewTailer(src, c.store, env.Logger)
-	c.tailer.Derived(&c.state)
-	return c
+	c.tailer = logtail.NewTailer(src, c.store, c.env.Logger)
+}
+
+// followLogFileDir points the log at the conf's LogFileDir (first, then the default
+// directories, which keep archives written before the change) unless
+// --collector.qualys.log-dir fixes it. A relative LogFileDir is not followed.
+func (c *qualysCollector) followLogFileDir(dir string) {
+	if c.logDirFixed || c.windows {
+		return
+	}
+	dirs := c.rootAll(qualys.LogDirs)
+	if dir != "" && isAbsHostPath(dir) {
+		first := c.env.Paths.Root(dir)
+		dirs = append([]string{first}, slices.DeleteFunc(dirs, func(d string) bool { return d == first })...)
+	} else if dir != "" {
+		c.env.Logger.Debug("qualys-cloud-agent.conf LogFileDir is not an absolute path; reading the default log directories")
+	}
+	if slices.Equal(dirs, c.logDirs) {
+		return
+	}
+	c.logDirs = dirs
+	c.buildTailer()
 }
 
 func (c *qualysCollector) Update(ctx context.Context, s *Scrape) error {
@@ -251,6 +282,9 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		}
 	}
 	toSyslog := confKnown && qualys.LogDest(conf.LogDest) == qualys.LogDestSyslog
+	if confKnown {
+		c.followLogFileDir(conf.LogFileDir)
+	}
 
 	hostID := ""
 	if !errors.Is(hostIDErr, fs.ErrNotExist) {
@@ -296,20 +330,14 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 	// The package database first (the doc-dir name carries a version only on older RPM
 	// systems), then the agent log, then the doc directory.
-	version := ""
-	pkg, ok, reason := c.packages.Find(qualys.PackageNames)
-	if ok {
-		version = pkg.Version
-	}
+	version, reason := packageVersion(c.packages, qualys.PackageNames)
 	if version == "" {
 		version = c.state.Version
 	}
 	if version == "" {
 		version = docDirVersion(p)
 	}
-	for _, r := range pkgdb.Reasons {
-		s.Bool(qualysVersionMissingDesc, version == "" && r == reason, r)
-	}
+	emitVersionMissing(s, qualysVersionMissingDesc, version, reason)
 	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", version), s.GUIDLabel("host_id", hostID))
 	c.emitLog(s, logRead)
 	return nil

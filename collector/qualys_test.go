@@ -374,3 +374,52 @@ func BenchmarkQualysWarmScrape(b *testing.B) {
 		}
 	}
 }
+
+// The log is read from qualys-cloud-agent.conf's LogFileDir, and the collector follows
+// the key when the conf changes.
+func TestQualysLogFileDir(t *testing.T) {
+	root := t.TempDir()
+	copyTree(t, fixtureHost("qualys-healthy"), root)
+	moved := filepath.Join(root, "srv/agent-logs")
+	if err := os.MkdirAll(filepath.Dir(moved), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(root, "var/log/qualys"), moved); err != nil {
+		t.Fatal(err)
+	}
+	conf := filepath.Join(root, "etc/qualys/cloud-agent/qualys-cloud-agent.conf")
+	raw, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	setDir := func(dir string) {
+		t.Helper()
+		out := strings.Replace(string(raw), "LogFileDir=/var/log/qualys", "LogFileDir="+dir, 1)
+		if err := os.WriteFile(conf, []byte(out), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var logs bytes.Buffer
+	env := qualysTestEnv(t, root, t.TempDir(), &logs)
+	c := newQualysCollectorFor(env, "linux", nil, nil)
+
+	setDir("/srv/agent-logs")
+	got := scrapeText(t, env.Logger, c)
+	wantSeries(t, got, `secagent_source_success{collector="qualys",source="log"} 1`,
+		`qualys_log_events_total{event="platform_success"} 15`)
+
+	// A relative LogFileDir is not followed: the defaults hold no log now.
+	setDir("srv/agent-logs")
+	appendFile(t, filepath.Join(moved, "qualys-cloud-agent.log"),
+		"2026-11-20 11:55:01.250 [qualys-cloud-agent][2101]:[Information]:CAPI event successfully completed\n")
+	got = scrapeText(t, env.Logger, c)
+	wantSeries(t, got, `qualys_log_events_total{event="platform_success"} 15`)
+	if !strings.Contains(logs.String(), "LogFileDir is not an absolute path") {
+		t.Errorf("no log line about the relative LogFileDir:\n%s", logs.String())
+	}
+
+	// Back to the absolute directory: the appended line is read, nothing twice.
+	setDir("/srv/agent-logs")
+	got = scrapeText(t, env.Logger, c)
+	wantSeries(t, got, `qualys_log_events_total{event="platform_success"} 16`)
+}
