@@ -25,28 +25,29 @@ import (
 // `ampcli status`, global.xml, local.xml, the ClamAV database headers and procfs.
 // docs/sources.md lists every source; Cisco 214787 (TETRA
 // updates) and 214523 (Linux faults) are the KBs the metrics answer.
-var (
-	ciscoPlatform = kingpin.Flag("collector.cisco.platform",
+//
+// The flags fill ciscoFlags; the layout (collector/layouts.go) turns them into paths.
+var ciscoFlags = func() *cisco.Settings {
+	f := &cisco.Settings{}
+	kingpin.Flag("collector.cisco.platform",
 		"Which connector to read: windows, linux, or auto (windows on Windows, linux elsewhere). windows also runs on Linux against a fixture tree under --path.rootfs, reading files only.").
-		Default("auto").Enum("auto", "linux", "windows")
-	ciscoInstallDir = kingpin.Flag("collector.cisco.install-dir",
+		Default("auto").EnumVar(&f.Platform, "auto", "linux", "windows")
+	kingpin.Flag("collector.cisco.install-dir",
 		`Install root of the Windows connector (a host path, resolved under --path.rootfs off Windows). Left at its default, the registry value HKLM\SOFTWARE\Immunet Protect\InstallDir wins when set.`).
-		Default(ciscoDefaultInstallDir).String()
-	ciscoAmpcli = kingpin.Flag("collector.cisco.ampcli",
+		Default(ciscoDefaultInstallDir).StringVar(&f.InstallDir)
+	kingpin.Flag("collector.cisco.ampcli",
 		"Connector CLI (a host path, resolved under --path.rootfs off Windows). Default: AmpCLI.exe in the newest version directory holding sfc.exe on Windows, "+ciscoLinuxAmpcli+" on Linux.").
-		Default("").String()
-	ciscoClamavDir = LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.cisco.clamav-dir",
+		Default("").StringVar(&f.Ampcli)
+	LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.cisco.clamav-dir",
 		"Directory of the Linux connector's ClamAV databases (main, daily, bytecode .cvd/.cld); its location is not documented by the vendor.")).
-		Default(ciscoLinuxClamavDir).String()
-)
+		Default(ciscoLinuxClamavDir).StringVar(&f.ClamavDir)
+	return f
+}()
 
-// Host paths of the connector (sources.md S6).
+// Flag defaults; every other location is in cisco.AgentLayout.
 const (
 	ciscoDefaultInstallDir = cisco.DefaultInstallDir
 	ciscoLinuxAmpcli       = cisco.LinuxAmpcli
-	ciscoLinuxAmpdaemon    = cisco.LinuxAmpdaemon
-	ciscoLinuxGlobalXML    = cisco.LinuxGlobalXML
-	ciscoLinuxLocalXML     = cisco.LinuxLocalXML
 	ciscoLinuxClamavDir    = cisco.LinuxClamavDir
 	// ciscoDaemonComm is the Linux daemon's process name (sources.md S7); the cisco-amp
 	// unit runs it, so its presence in procfs is the unit's state without systemctl.
@@ -62,8 +63,8 @@ var clamavDatabases = []string{"main", "daily", "bytecode"}
 const maxUnknownFaults = 16
 
 const (
-	ciscoPlatformLinux   = "linux"
-	ciscoPlatformWindows = "windows"
+	ciscoPlatformLinux   = cisco.PlatformLinux
+	ciscoPlatformWindows = cisco.PlatformWindows
 	unknownFaultName     = "unknown"
 )
 
@@ -125,9 +126,10 @@ var (
 		"database")
 )
 
-// ciscoConfig is what the collector reads from its flags; tests build it directly.
+// ciscoConfig is the collector's settings and OS readers; tests build it directly. The
+// location fields are cisco.Settings, which cisco.AgentLayout turns into c.layout.
 type ciscoConfig struct {
-	platform   string // linux or windows, never auto
+	platform   string // linux, windows, or "" / auto for the host's system
 	installDir string
 	ampcli     string // "" = the platform default
 	clamavDir  string
@@ -136,40 +138,36 @@ type ciscoConfig struct {
 }
 
 type ciscoCollector struct {
-	env Env
-	cfg ciscoConfig
+	env    Env
+	cfg    ciscoConfig
+	layout cisco.Layout
 	// packages gives the Linux connector's version when global.xml does not.
 	packages *pkgdb.Finder
 }
 
 func newCiscoCollector(env Env) (Collector, error) {
-	platform := *ciscoPlatform
-	if platform == "auto" {
-		platform = ciscoPlatformLinux
-		if runtime.GOOS == "windows" {
-			platform = ciscoPlatformWindows
-		}
-	}
-	if platform == ciscoPlatformWindows && runtime.GOOS != "windows" {
+	l := env.layouts().Cisco
+	if l.Platform == ciscoPlatformWindows && runtime.GOOS != "windows" {
 		env.Logger.Info("reading the Windows connector from files only: registry and service state are not applicable on this OS",
 			"rootfs", env.Paths.RootFS)
 	}
-	return newCiscoCollectorWith(env, ciscoConfig{
-		platform:   platform,
-		installDir: *ciscoInstallDir,
-		ampcli:     *ciscoAmpcli,
-		clamavDir:  *ciscoClamavDir,
-		registry:   cisco.NewRegistryReader(),
-		services:   cisco.NewServiceQuerier(),
-	}), nil
+	c := newCiscoCollectorWith(env, ciscoConfig{
+		registry: cisco.NewRegistryReader(),
+		services: cisco.NewServiceQuerier(),
+	})
+	c.layout = l
+	return c, nil
 }
 
 func newCiscoCollectorWith(env Env, cfg ciscoConfig) *ciscoCollector {
-	return &ciscoCollector{env: env, cfg: cfg, packages: newPackageFinder(env)}
+	layout := cisco.AgentLayout(env.Paths.goos(), cisco.Settings{
+		Platform: cfg.platform, InstallDir: cfg.installDir, Ampcli: cfg.ampcli, ClamavDir: cfg.clamavDir,
+	})
+	return &ciscoCollector{env: env, cfg: cfg, layout: layout, packages: newPackageFinder(env)}
 }
 
 func (c *ciscoCollector) Update(ctx context.Context, s *Scrape) error {
-	if c.cfg.platform == ciscoPlatformWindows {
+	if c.layout.Platform == ciscoPlatformWindows {
 		return c.updateWindows(ctx, s)
 	}
 	return c.updateLinux(ctx, s)
@@ -195,10 +193,11 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		}
 	}
 
-	installDir := c.cfg.installDir
-	if installDir == ciscoDefaultInstallDir && regOK && reg.InstallDir != "" {
-		installDir = reg.InstallDir
+	regInstallDir := ""
+	if regOK {
+		regInstallDir = reg.InstallDir
 	}
+	installDir := c.layout.InstallRoot(regInstallDir)
 	root := c.env.Paths.Root(installDir)
 	hfs := c.env.Paths.Host()
 	entries, dirErr := hfs.ReadDir(root)
@@ -299,8 +298,8 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versionDir string) (cisco.Posture, bool) {
 	path := ""
 	switch {
-	case c.cfg.ampcli != "":
-		path = c.env.Paths.Root(c.cfg.ampcli)
+	case c.layout.Ampcli != "":
+		path = c.env.Paths.Root(c.layout.Ampcli)
 	case versionDir != "":
 		path = filepath.Join(root, versionDir, "AmpCLI.exe")
 	default:
@@ -373,7 +372,7 @@ func (c *ciscoCollector) tetraMetrics(s *Scrape, posture cisco.Posture, postureO
 
 func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
-	if !exists(p.Root(ciscoLinuxAmpdaemon)) && !exists(p.Root(ciscoLinuxGlobalXML)) {
+	if !pathExists(p.Host(), p.Root(c.layout.Ampdaemon)) && !pathExists(p.Host(), p.Root(c.layout.GlobalXML)) {
 		s.AgentInstalled(AgentCisco, false)
 		return nil
 	}
@@ -384,14 +383,14 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		s.Bool(ciscoRunningDesc, running)
 	}
 
-	global, err := readParsed(p.Host(), p.Root(ciscoLinuxGlobalXML), cisco.ParseGlobalXML)
+	global, err := readParsed(p.Host(), p.Root(c.layout.GlobalXML), cisco.ParseGlobalXML)
 	s.Source("global_xml", err)
-	local, err := readParsed(p.Host(), p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
+	local, err := readParsed(p.Host(), p.Root(c.layout.LocalXML), cisco.ParseLocalXML)
 	s.Source("local_xml", err)
 	// global.xml is the connector's own word; the package database when it gives none.
 	version, reason := global.Version, ""
 	if version == "" {
-		version, reason = packageVersion(c.packages, cisco.PackageNames)
+		version, reason = packageVersion(c.packages, c.layout.Packages)
 	}
 	emitVersionMissing(s, ciscoVersionMissingDesc, version, reason)
 	s.Gauge(ciscoInfoDesc, 1, s.VersionLabel("version", version), uuidLabel(s, local.AgentUUID), ciscoPlatformLinux)
@@ -404,7 +403,7 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 // ampcliStatus runs `ampcli status` (sources.md S8) for connection, mode, policy, last
 // scan and the active faults.
 func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
-	path := c.env.Paths.Root(firstNonEmpty(c.cfg.ampcli, ciscoLinuxAmpcli))
+	path := c.env.Paths.Root(c.layout.Ampcli)
 	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_status", path, "status")
 	var cmdErr *CommandError
 	if runErr != nil && !(errors.As(runErr, &cmdErr) && !cmdErr.TimedOut && len(res.Stdout) > 0) {
@@ -475,7 +474,7 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 // them is UNVERIFIED (sources.md S7), so a missing directory is not a failure: the
 // source is then not listed.
 func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
-	dir := c.env.Paths.Root(c.cfg.clamavDir)
+	dir := c.env.Paths.Root(c.layout.ClamavDir)
 	hfs := c.env.Paths.Host()
 	if _, err := hfs.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		c.env.Logger.Debug("no ClamAV database directory", "dir", dir)

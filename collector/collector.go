@@ -43,6 +43,8 @@ type Env struct {
 	Now       func() time.Time
 	// Location is the time zone agent logs and CLIs write their wall-clock times in.
 	Location *time.Location
+	// Layouts is where the agents live; nil means FlagLayouts for Paths' system.
+	Layouts *AgentLayouts
 }
 
 // Factory builds a collector once, at start-up.

@@ -72,7 +72,7 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 		s.Bool(selinuxBPFModuleDesc, loaded)
 	}
 
-	s.Bool(kernelBTFDesc, exists(p.Sys("kernel", "btf", "vmlinux")))
+	s.Bool(kernelBTFDesc, pathExists(p.SysFiles(), p.Sys("kernel", "btf", "vmlinux")))
 
 	release, err := p.ProcFiles().ReadFile(p.Proc("sys", "kernel", "osrelease"), hostfs.MaxSmall)
 	if s.Source("kernel_release", err) {
@@ -139,21 +139,21 @@ func selinuxModuleInstalled(p Paths, module string) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		if exists(filepath.Join(store, "disabled", module)) {
+		if pathExists(p.Host(), filepath.Join(store, "disabled", module)) {
 			return false, nil
 		}
 		for _, e := range entries {
 			if !e.IsDir() || e.Name() == "disabled" {
 				continue
 			}
-			if exists(filepath.Join(store, e.Name(), module)) {
+			if pathExists(p.Host(), filepath.Join(store, e.Name(), module)) {
 				return true, nil
 			}
 		}
 		return false, nil
 	}
 	legacy := p.Root(filepath.Join("/etc/selinux", policyType, "modules", "active", "modules"))
-	return exists(filepath.Join(legacy, module+".pp")), nil
+	return pathExists(p.Host(), filepath.Join(legacy, module+".pp")), nil
 }
 
 // Default store roots of the priority layout, newest first: /var/lib/selinux (RHEL 8+,

@@ -22,17 +22,26 @@ import (
 // logs tell about each agent-to-server communication (ASCI): its outcome, the key update
 // an MA 4.5 -> 4.6/4.8 upgrade needs (sources.md S1), the sequence refusal of a restored or
 // cloned agent (sources.md S2 / KB60776), and service restarts.
-var (
-	mcafeeCmdAgentFlag = kingpin.Flag("collector.mcafee.cmdagent",
+//
+// The flags fill mcafeeFlags; the layout (collector/layouts.go) turns them into paths.
+var mcafeeFlags = func() *mcafeeFlagValues {
+	f := &mcafeeFlagValues{}
+	kingpin.Flag("collector.mcafee.cmdagent",
 		`Path of cmdagent. Default: /opt/McAfee/agent/bin/cmdagent, then the MA 4.x /opt/McAfee/cma/bin/cmdagent (under --path.rootfs); C:\Program Files\McAfee\Agent\cmdagent.exe, then the MA 4.x C:\Program Files\McAfee\Common Framework\cmdagent.exe and its Program Files (x86) twin on Windows. Only "cmdagent -i" is ever run.`).
-		Default("").String()
-	mcafeeLogDirFlag = kingpin.Flag("collector.mcafee.log-dir",
+		Default("").StringVar(&f.CmdAgent)
+	kingpin.Flag("collector.mcafee.log-dir",
 		`Directory of the agent logs (masvc_*.log, macmnsvc_*.log, MA 4.x Agent_*.log or the Linux MA 4.x file "log"). Default: cmdagent's LogLocation plus /var/McAfee/agent/logs and /opt/McAfee/cma/scratch/etc; C:\ProgramData\McAfee\Agent\logs and C:\ProgramData\McAfee\Common Framework\DB on Windows.`).
-		Default("").String()
-	mcafeeLogEncodingFlag = kingpin.Flag("collector.mcafee.log-encoding",
+		Default("").StringVar(&f.LogDir)
+	kingpin.Flag("collector.mcafee.log-encoding",
 		"Encoding of the agent logs: auto (BOM, UTF-16LE, UTF-8, then Shift_JIS), utf-8, utf-16le, utf-16be or shift_jis.").
-		Default("auto").String()
-)
+		Default("auto").StringVar(&f.LogEncoding)
+	return f
+}()
+
+type mcafeeFlagValues struct {
+	mcafee.Settings
+	LogEncoding string
+}
 
 func init() {
 	registerCollector("mcafee", true, newMcAfeeCollector)
@@ -82,6 +91,8 @@ var (
 
 // mcafeeConfig is what the flags select; tests build it directly.
 type mcafeeConfig struct {
+	// cmdagent and logDir are mcafee.Settings for tests; the command line's come through
+	// Env's layouts.
 	cmdagent    string // host path override, "" for the defaults
 	logDir      string // host path override, "" for LogLocation and the defaults
 	logEncoding string
@@ -101,9 +112,10 @@ type mcafeeLogFamily struct {
 }
 
 type mcafeeCollector struct {
-	env   Env
-	cfg   mcafeeConfig
-	store *logtail.Store
+	env    Env
+	cfg    mcafeeConfig
+	layout mcafee.Layout
+	store  *logtail.Store
 	// agentLog (masvc_, Agent_, MA 4.x Linux "log") decides the ASCI metrics; macmnsvc
 	// only adds events and restarts. They are apart because Linux MA 5.x logs no process
 	// name, so one state fed both would take the other service's PID for a restart.
@@ -120,15 +132,15 @@ func newMcAfeeCollector(env Env) (Collector, error) {
 		return nil, err
 	}
 	cfg := mcafeeConfig{
-		cmdagent:    *mcafeeCmdAgentFlag,
-		logDir:      *mcafeeLogDirFlag,
-		logEncoding: *mcafeeLogEncodingFlag,
+		logEncoding: mcafeeFlags.LogEncoding,
 		classifier:  classifier,
 	}
 	if env.Paths.goos() == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
 	}
-	return newMcAfeeCollectorWith(env, cfg), nil
+	c := newMcAfeeCollectorWith(env, cfg)
+	c.layout = env.layouts().McAfee
+	return c, nil
 }
 
 func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
@@ -136,15 +148,12 @@ func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
 	return &mcafeeCollector{
 		env:         env,
 		cfg:         cfg,
+		layout:      mcafee.AgentLayout(env.Paths.goos(), mcafee.Settings{CmdAgent: cfg.cmdagent, LogDir: cfg.logDir}),
 		store:       store,
 		agentLog:    &mcafeeLogFamily{name: mcafeeAgentLogSource},
 		macmnsvcLog: &mcafeeLogFamily{name: mcafeeMacmnsvcLogSource},
 		packages:    newPackageFinder(env),
 	}
-}
-
-func (c *mcafeeCollector) platform() string {
-	return mcafee.PlatformKey(c.env.Paths.goos())
 }
 
 func (c *mcafeeCollector) location() *time.Location {
@@ -172,7 +181,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 		}
 		regErr = err
 	}
-	if info != nil && info.LogLocation != "" && isAbsHostPath(info.LogLocation) {
+	if info != nil && info.LogLocation != "" && IsAbsHostPath(info.LogLocation) {
 		c.logLocation = info.LogLocation
 	}
 
@@ -223,10 +232,7 @@ func (c *mcafeeCollector) findCmdAgent() string {
 }
 
 func (c *mcafeeCollector) cmdAgentCandidates() []string {
-	if c.cfg.cmdagent != "" {
-		return []string{c.cfg.cmdagent}
-	}
-	return mcafee.CmdAgentPaths[c.platform()]
+	return c.layout.CmdAgent
 }
 
 // runCmdAgent runs `cmdagent -i` and nothing else: the other switches (-c, -e, -p, -f)
@@ -261,26 +267,7 @@ func (c *mcafeeCollector) runCmdAgent(ctx context.Context, s *Scrape, path strin
 
 // logDirs lists the host directories searched for agent logs.
 func (c *mcafeeCollector) logDirs() []string {
-	if c.cfg.logDir != "" {
-		return []string{c.cfg.logDir}
-	}
-	var dirs []string
-	seen := map[string]bool{}
-	for _, d := range append([]string{c.logLocation}, mcafee.LogDirs[c.platform()]...) {
-		key := strings.ToLower(strings.TrimRight(strings.ReplaceAll(d, `\`, "/"), "/"))
-		if d == "" || seen[key] {
-			continue
-		}
-		seen[key] = true
-		dirs = append(dirs, d)
-	}
-	return dirs
-}
-
-// isAbsHostPath accepts LogLocation only as an absolute path of either OS: it comes from a
-// CLI's output and decides which files are globbed.
-func isAbsHostPath(p string) bool {
-	return strings.HasPrefix(p, "/") || isWindowsPath(p)
+	return c.layout.LogDirs(c.logLocation)
 }
 
 // resolvedLogDirs are the log directories under --path.rootfs.
@@ -292,15 +279,9 @@ func (c *mcafeeCollector) resolvedLogDirs(dirs []string) []string {
 	return out
 }
 
-// Log file names (sources.md S13). Globs are case-insensitive because the host name
-// part and the MA 4.x "Agent_<SYSTEM>.LOG" spelling vary; the rotated names
-// (masvc_<host>_backup_<n>.log, Agent_<host>_BACKUP.log) match too, so the tailer
-// finishes a rotated file before the new one.
-var (
-	mcafeeAgentLogNames    = []string{"masvc_*.log", "Agent_*.log", "log"}
-	mcafeeMacmnsvcLogNames = []string{"macmnsvc_*.log"}
-)
-
+// Log file names come from the layout. Globs are case-insensitive because the host
+// name part and the MA 4.x "Agent_<SYSTEM>.LOG" spelling vary; the rotated names match
+// too, so the tailer finishes a rotated file before the new one.
 func logGlobs(dirs, names []string) []string {
 	var globs []string
 	for _, d := range dirs {
@@ -349,8 +330,8 @@ func (c *mcafeeCollector) pollLogs(ctx context.Context, s *Scrape, dirs []string
 		names    []string
 		optional bool
 	}{
-		{c.agentLog, mcafeeAgentLogNames, false},
-		{c.macmnsvcLog, mcafeeMacmnsvcLogNames, true},
+		{c.agentLog, c.layout.AgentLogNames, false},
+		{c.macmnsvcLog, c.layout.MacmnsvcLogNames, true},
 	} {
 		c.ensureTailer(fam.mcafeeLogFamily, logGlobs(resolved, fam.names))
 		err := fam.tailer.Poll(ctx, func(r logtail.Record) {
@@ -414,7 +395,7 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 	}
 	linux := c.env.Paths.goos() != "windows"
 	if version == "" && linux {
-		version, reason = packageVersion(c.packages, mcafee.PackageNames)
+		version, reason = packageVersion(c.packages, c.layout.Packages)
 	}
 	if linux {
 		emitVersionMissing(s, epoAgentVersionMissingDesc, version, reason)

@@ -187,11 +187,11 @@ func TestMcAfeeLogGlobs(t *testing.T) {
 		sort.Strings(out)
 		return out
 	}
-	if got, want := strings.Join(matched(mcafeeAgentLogNames), " "),
+	if got, want := strings.Join(matched(mcafee.AgentLayout("linux", mcafee.Settings{}).AgentLogNames), " "),
 		"AGENT_WEB01.LOG Agent_web01_BACKUP.log log masvc_WEB01.log masvc_web01_backup_1.log"; got != want {
 		t.Errorf("agent log files = %s, want %s", got, want)
 	}
-	if got := strings.Join(matched(mcafeeMacmnsvcLogNames), " "); got != "macmnsvc_web01.log" {
+	if got := strings.Join(matched(mcafee.AgentLayout("linux", mcafee.Settings{}).MacmnsvcLogNames), " "); got != "macmnsvc_web01.log" {
 		t.Errorf("macmnsvc files = %s", got)
 	}
 	if got := escapeGlob(`/srv/a[1]/*?`); got != `/srv/a[[]1]/[*][?]` {

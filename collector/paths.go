@@ -1,11 +1,15 @@
 package collector
 
 import (
-	"github.com/alecthomas/kingpin/v2"
-	"os"
+	"errors"
+	"io/fs"
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/alecthomas/kingpin/v2"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // Paths resolves the default locations of agent files and CLIs under --path.rootfs,
@@ -44,6 +48,15 @@ func (p Paths) Root(path string) string {
 	return join(p.RootFS, path)
 }
 
+// rootAll resolves host paths with Root.
+func (p Paths) rootAll(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, path := range paths {
+		out[i] = p.Root(path)
+	}
+	return out
+}
+
 // Proc resolves a path under --path.procfs.
 func (p Paths) Proc(elem ...string) string {
 	return filepath.Join(append([]string{orDefault(p.ProcFS, "/proc")}, elem...)...)
@@ -68,6 +81,12 @@ func orDefault(v, def string) string {
 	return v
 }
 
+// IsAbsHostPath accepts a path read from an agent's output or configuration (cmdagent's
+// LogLocation) only as an absolute path of either OS: it decides which files are globbed.
+func IsAbsHostPath(p string) bool {
+	return strings.HasPrefix(p, "/") || isWindowsPath(p)
+}
+
 // isWindowsPath reports whether path looks like `C:\...` or `C:/...`.
 func isWindowsPath(path string) bool {
 	if len(path) < 3 || path[1] != ':' || (path[2] != '\\' && path[2] != '/') {
@@ -77,10 +96,34 @@ func isWindowsPath(path string) bool {
 	return c >= 'a' && c <= 'z'
 }
 
-// exists reports whether a resolved path can be stat'ed.
-func exists(path string) bool {
-	_, err := os.Stat(path)
+// pathExists, fileExists and dirExists stat a resolved path through hfs (confined,
+// links resolved inside the root): anything, a non-directory, a directory.
+func pathExists(hfs hostfs.FS, path string) bool {
+	_, err := hfs.Stat(path)
 	return err == nil
+}
+
+func fileExists(hfs hostfs.FS, path string) bool {
+	fi, err := hfs.Stat(path)
+	return err == nil && !fi.IsDir()
+}
+
+func dirExists(hfs hostfs.FS, path string) bool {
+	fi, err := hfs.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+// readFirst reads the first of the resolved paths that exists (bounded to
+// hostfs.MaxSmall); path is "" and err nil when none does.
+func readFirst(hfs hostfs.FS, paths []string) (path string, raw []byte, err error) {
+	for _, p := range paths {
+		raw, err = hfs.ReadFile(p, hostfs.MaxSmall)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		return p, raw, err
+	}
+	return "", nil, nil
 }
 
 // LinuxOnlyFlag hides a flag that only means something on Linux from --help on other

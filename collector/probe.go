@@ -15,6 +15,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/probe"
 )
 
@@ -94,6 +95,8 @@ type probeDeps struct {
 	resolver probe.Resolver
 	dial     probe.DialFunc
 	getenv   func(string) string
+	// ciscoRegistry gives the Windows connector's InstallDir; nil reads none.
+	ciscoRegistry cisco.RegistryReader
 }
 
 // probeSnapshot is what the last background run found; scrapes read it under the lock.
@@ -111,10 +114,13 @@ type probeSource struct {
 }
 
 type probeCollector struct {
-	env    Env
-	cfg    probeConfig
-	prober *probe.Prober
-	getenv func(string) string
+	env Env
+	cfg probeConfig
+	// layouts says where each agent's configuration is, as the collectors read it.
+	layouts       AgentLayouts
+	ciscoRegistry cisco.RegistryReader
+	prober        *probe.Prober
+	getenv        func(string) string
 
 	startOnce sync.Once
 	stop      context.CancelFunc
@@ -128,7 +134,11 @@ func newProbeCollector(env Env) (Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newProbeCollectorWith(env, cfg, probeDeps{getenv: os.Getenv}), nil
+	deps := probeDeps{getenv: os.Getenv}
+	if env.Paths.goos() == "windows" {
+		deps.ciscoRegistry = cisco.NewRegistryReader()
+	}
+	return newProbeCollectorWith(env, cfg, deps), nil
 }
 
 func probeConfigFromFlags() (probeConfig, error) {
@@ -192,8 +202,10 @@ func newProbeCollectorWith(env Env, cfg probeConfig, deps probeDeps) *probeColle
 		now = time.Now
 	}
 	return &probeCollector{
-		env: env,
-		cfg: cfg,
+		env:           env,
+		cfg:           cfg,
+		layouts:       env.layouts(),
+		ciscoRegistry: deps.ciscoRegistry,
 		prober: &probe.Prober{
 			Resolver: deps.resolver,
 			Dial:     deps.dial,

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,22 +14,13 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
-// Where the probe finds each agent's back end. Paths are host paths resolved through
-// Paths.Root, so fixture trees stand in for a host.
-var (
-	// The Windows connector's install root and policy (sources.md S6). On Linux it is
-	// looked up under --path.rootfs too, which is how fixture trees of Windows hosts run.
-	probeCiscoWindowsRoot = cisco.DefaultInstallDir
-)
-
 const (
 	// ePO's agent-to-server port when cmdagent prints none: 443 since ePO 5.x
 	// (sources.md S14: "the agent otherwise uses HTTP(S) 80/443").
 	probeEPODefaultPort = 443
-	// The TETRA definition server named by Cisco's KB when policy.xml cannot be read
-	// (sources.md S3: Resolve-DnsName / curl against tetra-defs.amp.cisco.com).
-	probeTetraDefaultServer = "tetra-defs.amp.cisco.com"
-	probeTetraPort          = 443
+	// The TETRA port; the default server (sources.md S3: Resolve-DnsName / curl against
+	// tetra-defs.amp.cisco.com) is in cisco.Layout.
+	probeTetraPort = 443
 )
 
 // agentTargets reads each installed agent's configuration. An absent agent adds no
@@ -62,13 +51,9 @@ func (c *probeCollector) goos() string {
 // of ePO policy and not readable on the host, so the exporter's environment proxy applies.
 func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []probeSource) {
 	cli := ""
-	candidates := mcafee.CmdAgentPaths[mcafee.PlatformKey(c.goos())]
-	if *mcafeeCmdAgentFlag != "" {
-		// The operator told the mcafee collector where cmdagent is: the probe uses the same one.
-		candidates = []string{*mcafeeCmdAgentFlag}
-	}
-	for _, p := range candidates {
-		if resolved := c.env.Paths.Root(p); probeFileExists(resolved) {
+	// The mcafee collector's layout: an operator's --collector.mcafee.cmdagent applies here.
+	for _, p := range c.layouts.McAfee.CmdAgent {
+		if resolved := c.env.Paths.Root(p); fileExists(c.env.Paths.Host(), resolved) {
 			cli = resolved
 			break
 		}
@@ -110,11 +95,20 @@ func (c *probeCollector) mcafeeTargets(ctx context.Context) ([]probe.Target, []p
 // not read (docs/metrics.md); an authenticating policy proxy is probed without them, and
 // answers proxy_auth. The Linux connector has no TETRA engine and no derived target.
 func (c *probeCollector) ciscoTargets(_ context.Context) ([]probe.Target, []probeSource) {
-	root := c.env.Paths.Root(probeCiscoWindowsRoot)
-	if !probeDirExists(root) {
+	// The install root as the cisco collector finds it: --collector.cisco.install-dir,
+	// else the registry's InstallDir, else the default. On Linux it is looked up under
+	// --path.rootfs too, which is how fixture trees of Windows hosts run.
+	regInstallDir := ""
+	if c.ciscoRegistry != nil {
+		if reg, err := cisco.ReadRegistryState(c.ciscoRegistry); err == nil {
+			regInstallDir = reg.InstallDir
+		}
+	}
+	root := c.env.Paths.Root(c.layouts.Cisco.InstallRoot(regInstallDir))
+	if !dirExists(c.env.Paths.Host(), root) {
 		return nil, nil
 	}
-	server := probeTetraDefaultServer
+	server := c.layouts.Cisco.TetraDefaultServer
 	var proxy *probe.ProxySpec
 	raw, err := c.env.Paths.Host().ReadFile(filepath.Join(root, "policy.xml"), hostfs.MaxXML)
 	if err == nil {
@@ -185,8 +179,9 @@ func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []pro
 	if c.goos() == "windows" {
 		return nil, nil
 	}
-	raw, err := probeReadFirst(c.env.Paths, qualys.AgentConfPaths)
-	if errors.Is(err, fs.ErrNotExist) {
+	// The qualys collector's layout: --collector.qualys.config applies here.
+	confPath, raw, err := readFirst(c.env.Paths.Host(), c.env.Paths.rootAll(c.layouts.Qualys.ConfPaths))
+	if confPath == "" {
 		return nil, nil
 	}
 	if err != nil {
@@ -207,8 +202,8 @@ func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []pro
 	}
 	target := probe.Target{Agent: AgentQualys, Name: probe.JoinName(host, port)}
 
-	env, err := probeReadFirst(c.env.Paths, qualys.ProxyEnvPaths)
-	if errors.Is(err, fs.ErrNotExist) {
+	envPath, env, err := readFirst(c.env.Paths.Host(), c.env.Paths.rootAll(c.layouts.Qualys.ProxyEnvPaths))
+	if envPath == "" {
 		return []probe.Target{target}, sources
 	}
 	if err == nil {
@@ -249,26 +244,4 @@ func (c *probeCollector) environmentProxy(name string) *probe.ProxySpec {
 		c.env.Logger.Warn("ignoring the environment proxy", "err", err)
 	}
 	return p
-}
-
-// probeReadFirst reads the first of the root-relative paths that exists.
-func probeReadFirst(p Paths, rels []string) ([]byte, error) {
-	for _, rel := range rels {
-		b, err := p.Host().ReadFile(p.Root("/"+rel), hostfs.MaxSmall)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		return b, err
-	}
-	return nil, fs.ErrNotExist
-}
-
-func probeFileExists(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && !st.IsDir()
-}
-
-func probeDirExists(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.IsDir()
 }

@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/probe"
 	"github.com/secagent-exporter/secagent_exporter/collector/probe/probetest"
+	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
 // syncBuffer is a log sink the background loop and the test can share.
@@ -326,5 +328,30 @@ func TestBoundProbeTargets(t *testing.T) {
 	}
 	if n != maxProbeTargetsPerAgent || out[0].Name != "epo0.example:443" {
 		t.Errorf("%d ePO targets (want %d), first %s", n, maxProbeTargetsPerAgent, out[0].Name)
+	}
+}
+
+// The probe reads where the collectors read: the Cisco install root the registry's
+// InstallDir names, and the Qualys conf of --collector.qualys.config (both once ignored).
+func TestProbeAgentTargetsFollowTheLayouts(t *testing.T) {
+	root := t.TempDir()
+	writeFixture(t, root, "D/Cisco/AMP/policy.xml",
+		`<config><agent><scansettings><tetra><enable>1</enable><updater><enable>1</enable><server>tetra.site.test</server></updater></tetra></scansettings></agent></config>`, 0o644)
+	writeFixture(t, root, "srv/qualys/agent.conf", "ServerUri=https://qualys.site.test/CloudAgent/\n", 0o644)
+	layouts := FlagLayouts("linux")
+	layouts.Qualys = qualys.AgentLayout("linux", qualys.Settings{Config: "/srv/qualys/agent.conf"})
+	env := Env{Logger: discardLogger(), Paths: Paths{RootFS: root, GOOS: "linux"}, Now: time.Now, Layouts: &layouts}
+	c := newProbeCollectorWith(env,
+		probeConfig{fromAgents: true, interval: time.Hour, timeout: time.Second, concurrency: 1},
+		probeDeps{resolver: probetest.Resolver{}, dial: probetest.LoopbackDialer(nil),
+			ciscoRegistry: cisco.FakeRegistry{cisco.ImmunetProtectKey: {cisco.RegistryInstallDir: `D:\Cisco\AMP`}}})
+	targets, sources := c.agentTargets(context.Background())
+	var names []string
+	for _, tg := range targets {
+		names = append(names, string(tg.Agent)+"="+tg.Name)
+	}
+	want := []string{AgentCisco + "=tetra.site.test:443", AgentQualys + "=qualys.site.test:443"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("targets %v, want %v (sources %v)", names, want, sources)
 	}
 }

@@ -21,14 +21,18 @@ import (
 // running, does it reach the Qualys platform (its log is the only local witness, sources.md S4:
 // no HTTPS/443 path or a wrong proxy), is FIM fed by the audit subsystem it is configured
 // for (sources.md S10; sources.md S4: auditd holding the netlink socket loses FIM events).
-var (
-	qualysConfigFlag = LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.qualys.config",
+//
+// The flags fill qualysFlags; the layout (collector/layouts.go) turns them into paths.
+var qualysFlags = func() *qualys.Settings {
+	f := &qualys.Settings{}
+	LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.qualys.config",
 		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.")).
-		Default("").String()
-	qualysLogDirFlag = kingpin.Flag("collector.qualys.log-dir",
+		Default("").StringVar(&f.Config)
+	kingpin.Flag("collector.qualys.log-dir",
 		`Directory holding the agent log and its archives. Empty: the LogFileDir of qualys-cloud-agent.conf (absolute paths only), then /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
-		Default("").String()
-)
+		Default("").StringVar(&f.LogDir)
+	return f
+}()
 
 func init() {
 	registerCollector("qualys", true, newQualysCollector)
@@ -120,13 +124,11 @@ type qualysCollector struct {
 	windows  bool
 	registry qualys.RegistryReader
 	services qualys.ServiceQuerier
-	logDirs  []string
-	// logDirFixed: --collector.qualys.log-dir is set, and the conf's LogFileDir is not
-	// followed.
-	logDirFixed bool
-	tailer      *logtail.Tailer
-	parse       func(string, *time.Location) (qualys.LogLine, bool)
-	store       *logtail.Store
+	layout   qualys.Layout
+	logDirs  []string // resolved
+	tailer   *logtail.Tailer
+	parse    func(string, *time.Location) (qualys.LogLine, bool)
+	store    *logtail.Store
 	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
 	classifier *logtail.Classifier
 	// packages reads the version from dpkg or rpm.
@@ -165,15 +167,13 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		classifier: qualysClassifier,
 	}
 	c.packages = newPackageFinder(env)
-	switch {
-	case *qualysLogDirFlag != "":
-		c.logDirFixed = true
-		c.logDirs = []string{env.Paths.Root(*qualysLogDirFlag)}
-	case c.windows:
-		c.logDirs = []string{env.Paths.Root(qualys.WindowsLogDir)}
-	default:
-		c.logDirs = c.rootAll(qualys.LogDirs)
+	// The layout of goos (tests run the Windows logic on Linux), or the Env's.
+	c.layout = qualys.AgentLayout(goos, *qualysFlags)
+	if env.Layouts != nil {
+		c.layout = env.Layouts.Qualys
 	}
+	dirs, _ := c.layout.LogDirs("")
+	c.logDirs = c.env.Paths.rootAll(dirs)
 	if c.windows {
 		c.parse = qualys.ParseWindowsLogLine
 	} else {
@@ -189,15 +189,12 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 // state in memory, which the last Commit saved.
 func (c *qualysCollector) buildTailer() {
 	src := logtail.Source{Name: qualysLogSource, FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}
+	// Linux: Poco's numbered archives (.log.0 ... .log.N); "compress: true" would add .gz
+	// files, which the patterns leave out rather than read as text.
 	for _, dir := range c.logDirs {
-		if c.windows {
-			src.Globs = append(src.Globs, filepath.Join(dir, qualys.WindowsLogFileName), filepath.Join(dir, qualys.WindowsArchiveFileGlob))
-			continue
+		for _, pat := range c.layout.LogPatterns {
+			src.Globs = append(src.Globs, filepath.Join(dir, pat))
 		}
-		// Poco's numbered archives (.log.0 ... .log.N); "compress: true" would add .gz
-		// files, which the globs leave out rather than read as text.
-		base := filepath.Join(dir, qualys.LogFileName)
-		src.Globs = append(src.Globs, base, base+".[0-9]", base+".[0-9][0-9]")
 	}
 	if c.windows {
 		src.IsRecordStart = qualys.IsWindowsRecordStart
@@ -210,21 +207,19 @@ func (c *qualysCollector) buildTailer() {
 // followLogFileDir points the log at the conf's LogFileDir (first, then the default
 // directories, which keep archives written before the change) unless
 // --collector.qualys.log-dir fixes it. A relative LogFileDir is not followed.
-func (c *qualysCollector) followLogFileDir(dir string) {
-	if c.logDirFixed || c.windows {
+func (c *qualysCollector) followLogFileDir(logFileDir string) {
+	if c.layout.LogDirsFixed() || c.windows {
 		return
 	}
-	dirs := c.rootAll(qualys.LogDirs)
-	if dir != "" && isAbsHostPath(dir) {
-		first := c.env.Paths.Root(dir)
-		dirs = append([]string{first}, slices.DeleteFunc(dirs, func(d string) bool { return d == first })...)
-	} else if dir != "" {
+	dirs, ok := c.layout.LogDirs(logFileDir)
+	if !ok {
 		c.env.Logger.Debug("qualys-cloud-agent.conf LogFileDir is not an absolute path; reading the default log directories")
 	}
-	if slices.Equal(dirs, c.logDirs) {
+	resolved := c.env.Paths.rootAll(dirs)
+	if slices.Equal(resolved, c.logDirs) {
 		return
 	}
-	c.logDirs = dirs
+	c.logDirs = resolved
 	c.buildTailer()
 }
 
@@ -244,14 +239,14 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 	// The host id lives in <HostIdSearchDir>/qualys/hostid (default /etc); a dir that is
 	// not an absolute path is not followed.
-	hostIDFile, hostIDDirOK := qualys.HostIDFile(conf.HostIDSearchDir)
+	hostIDFile, hostIDDirOK := c.layout.HostIDFile(conf.HostIDSearchDir)
 	if !hostIDDirOK {
 		c.env.Logger.Debug("qualys-cloud-agent.conf HostIdSearchDir is not an absolute path; reading the default host id file")
 	}
-	hostIDRaw, hostIDErr := p.Host().ReadFile(p.Root("/"+hostIDFile), hostfs.MaxSmall)
+	hostIDRaw, hostIDErr := p.Host().ReadFile(p.Root(hostIDFile), hostfs.MaxSmall)
 	procs, procErr := scanQualysProcesses(ctx, s, p)
 	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
-		procs.running[qualys.ProcAgent] || exists(p.Root(qualysInstallDir))
+		procs.running[qualys.ProcAgent] || pathExists(p.Host(), p.Root(qualysInstallDir))
 	if !installed {
 		if procErr != nil {
 			s.Source("procfs", procErr)
@@ -291,7 +286,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		hostID = hostIDLabel(s, hostIDRaw, hostIDErr)
 	}
 
-	proxyPath, proxyRaw, proxyErr := readFirst(p.Host(), c.rootAll(qualys.ProxyEnvPaths))
+	proxyPath, proxyRaw, proxyErr := readFirst(p.Host(), c.env.Paths.rootAll(c.layout.ProxyEnvPaths))
 	var proxy qualys.ProxyConfig
 	if proxyPath != "" && proxyErr == nil {
 		proxy, proxyErr = qualys.ParseProxyEnv(proxyRaw)
@@ -330,7 +325,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	}
 	// The package database first (the doc-dir name carries a version only on older RPM
 	// systems), then the agent log, then the doc directory.
-	version, reason := packageVersion(c.packages, qualys.PackageNames)
+	version, reason := packageVersion(c.packages, c.layout.Packages)
 	if version == "" {
 		version = c.state.Version
 	}
@@ -401,18 +396,7 @@ func hostIDLabel(s *Scrape, raw []byte, readErr error) string {
 }
 
 func (c *qualysCollector) confPaths() []string {
-	if *qualysConfigFlag != "" {
-		return []string{c.env.Paths.Root(*qualysConfigFlag)}
-	}
-	return c.rootAll(qualys.AgentConfPaths)
-}
-
-func (c *qualysCollector) rootAll(rel []string) []string {
-	out := make([]string, len(rel))
-	for i, r := range rel {
-		out[i] = c.env.Paths.Root("/" + r)
-	}
-	return out
+	return c.env.Paths.rootAll(c.layout.ConfPaths)
 }
 
 // pollLog reads what the log gained since the last scrape and persists the derived state
@@ -434,9 +418,7 @@ func (c *qualysCollector) pollLog(ctx context.Context, s *Scrape) bool {
 func (c *qualysCollector) pollSyslog(ctx context.Context, s *Scrape) bool {
 	if c.syslogTailer == nil {
 		src := logtail.Source{Name: qualysLogSource + "_syslog", FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}
-		for _, f := range qualys.SyslogFiles {
-			src.Globs = append(src.Globs, c.env.Paths.Root("/"+f))
-		}
+		src.Globs = c.env.Paths.rootAll(c.layout.SyslogFiles)
 		c.syslogTailer = logtail.NewTailer(src, c.store, c.env.Logger)
 		var saved qualysLogState
 		if c.syslogTailer.Derived(&saved) {
@@ -539,19 +521,6 @@ func (c *qualysCollector) emitLog(s *Scrape, logRead bool) {
 		s.Counter(qualysLogEventsDesc, float64(c.events[e.Name]), e.Name)
 	}
 	emitLogLines(s, qualysLogSource, c.lines, c.tailer.Counts())
-}
-
-// readFirst reads the first of paths that exists. path is "" when none does; err is the
-// read error of the one that exists.
-func readFirst(hfs hostfs.FS, paths []string) (path string, raw []byte, err error) {
-	for _, p := range paths {
-		raw, err = hfs.ReadFile(p, hostfs.MaxSmall)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		return p, raw, err
-	}
-	return "", nil, nil
 }
 
 // sourceResult records a source, degrading instead of failing when the exporter lacks

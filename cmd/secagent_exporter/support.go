@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/common/version"
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
+	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 	"github.com/secagent-exporter/secagent_exporter/internal/diagnose"
 )
@@ -192,18 +193,24 @@ func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options,
 		return 2
 	}
 	defer os.Remove(tmp.Name())
+	var ciscoRegistry cisco.RegistryReader
+	if goos == "windows" {
+		ciscoRegistry = cisco.NewRegistryReader()
+	}
 	sum, err := bundle.Write(ctx, tmp, bundle.Options{
-		Paths:       collectorPaths(o),
-		Runner:      &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
-		GOOS:        goos,
-		Location:    loc,
-		Now:         o.now(),
-		Version:     version.Print(exporterName),
-		Flags:       effectiveFlags(app),
-		Metrics:     metricsText,
-		Diagnosis:   diag.Bytes(),
-		ExporterLog: logBuf.Bytes(),
-		LogLines:    b.logLines,
+		CiscoRegistry: ciscoRegistry,
+		Paths:         collectorPaths(o),
+		Runner:        &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
+		GOOS:          goos,
+		Location:      loc,
+		Now:           o.now(),
+		Version:       version.Print(exporterName),
+		Flags:         effectiveFlags(app),
+		Layouts:       collector.FlagLayouts(goos),
+		Metrics:       metricsText,
+		Diagnosis:     diag.Bytes(),
+		ExporterLog:   logBuf.Bytes(),
+		LogLines:      b.logLines,
 
 		MaskHostIdentifiers: b.maskHosts,
 	})

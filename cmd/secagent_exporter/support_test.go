@@ -207,3 +207,54 @@ func TestSupportBundleMasksHostIdentifiersOnRequest(t *testing.T) {
 		}
 	}
 }
+
+// The bundle reads where the collectors read: --collector.qualys.config (and the
+// LogFileDir and HostIdSearchDir of that conf) and --collector.mcafee.cmdagent, which it
+// once ignored.
+func TestSupportBundleFollowsTheCollectorsLayout(t *testing.T) {
+	fixtures := fixturesDir(t)
+	root := t.TempDir()
+	copyOver(t, filepath.Join(fixtures, "hosts", "qualys-healthy"), root)
+	copyOver(t, filepath.Join(fixtures, "hosts", "mcafee-healthy"), root)
+	// The agent installed where no default looks.
+	move := func(from, to string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, to)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(filepath.Join(root, from), filepath.Join(root, to)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move("etc/qualys/cloud-agent/qualys-cloud-agent.conf", "srv/qualys/agent.conf")
+	move("var/log/qualys", "srv/qualys/logs")
+	move("etc/qualys/hostid", "srv/ids/qualys/hostid")
+	move("opt/McAfee/agent/bin", "srv/ma/bin")
+	conf, err := os.ReadFile(filepath.Join(root, "srv/qualys/agent.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf = []byte(strings.NewReplacer("LogFileDir=/var/log/qualys", "LogFileDir=/srv/qualys/logs",
+		"HostIdSearchDir=/etc", "HostIdSearchDir=/srv/ids").Replace(string(conf)))
+	if err := os.WriteFile(filepath.Join(root, "srv/qualys/agent.conf"), conf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	out := filepath.Join(t.TempDir(), "bundle.tar.gz")
+	args := append([]string{"support-bundle", "--output=" + out, "--collector.qualys.config=/srv/qualys/agent.conf",
+		"--collector.mcafee.cmdagent=/srv/ma/bin/cmdagent"}, hostArgs(t, root)...)
+	msg, code := runExporterCommand(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, msg)
+	}
+	files := readArchive(t, out)
+	for _, want := range []string{"files/qualys_agent_conf/agent.conf", "files/qualys_hostid/hostid",
+		"logs/qualys_cloud_agent/qualys-cloud-agent.log.tail.txt", "commands/mcafee_cmdagent_i.txt"} {
+		if _, ok := files[want]; !ok {
+			t.Errorf("bundle lacks %s (has %v)", want, keys(files))
+		}
+	}
+	if !strings.Contains(files["commands/mcafee_cmdagent_i.txt"], "$ /srv/ma/bin/cmdagent -i") {
+		t.Errorf("cmdagent not run from the configured path:\n%s", files["commands/mcafee_cmdagent_i.txt"])
+	}
+}

@@ -7,12 +7,12 @@ import (
 	"strings"
 )
 
-// Conf file locations, relative to the root file system. The first is the layout the
+// Conf file locations (host paths). The first is the layout the
 // package and the puppet module use; the second is the FHS layout a third-party
 // troubleshooting script names for agent 6.4+ (sources.md S9).
 var AgentConfPaths = []string{
-	"etc/qualys/cloud-agent/qualys-cloud-agent.conf",
-	"etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf",
+	"/etc/qualys/cloud-agent/qualys-cloud-agent.conf",
+	"/etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf",
 }
 
 // AgentConf is qualys-cloud-agent.conf reduced to what may be exported. Pointer fields are

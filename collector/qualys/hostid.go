@@ -11,9 +11,9 @@ var PackageNames = []string{"qualys-cloud-agent"}
 
 // HostIDPath is where the Linux agent keeps its host id by default (sources.md S9, puppet
 // module): <HostIdSearchDir>/qualys/hostid with HostIdSearchDir defaulting to /etc.
-const HostIDPath = "etc/qualys/hostid"
+const HostIDPath = "/etc/qualys/hostid"
 
-// HostIDFile is the host id file, relative to the root file system, for the
+// HostIDFile is the host id file (a host path) for the
 // HostIdSearchDir of qualys-cloud-agent.conf: <dir>/qualys/hostid. An empty, relative
 // or climbing ("..") dir is not followed and gives the default HostIDPath; ok is false
 // for such a dir when it was set.
@@ -24,11 +24,7 @@ func HostIDFile(searchDir string) (file string, ok bool) {
 	if !strings.HasPrefix(searchDir, "/") || strings.Contains(searchDir, "..") || strings.ContainsRune(searchDir, 0) {
 		return HostIDPath, false
 	}
-	dir := strings.Trim(path.Clean(searchDir), "/")
-	if dir == "" {
-		return "qualys/hostid", true
-	}
-	return dir + "/qualys/hostid", true
+	return path.Join(path.Clean(searchDir), "qualys", "hostid"), true
 }
 
 var (

@@ -9,10 +9,10 @@ import (
 )
 
 // Log locations on Linux: the Poco FileChannel path from qagent-log.conf and the FHS
-// layout a third-party script names for 6.4+ (sources.md S9).
+// layout a third-party script names for 6.4+ (sources.md S9); host paths.
 var LogDirs = []string{
-	"var/log/qualys",
-	"var/opt/qualys/cloud-agent/log",
+	"/var/log/qualys",
+	"/var/opt/qualys/cloud-agent/log",
 }
 
 // LogFileName is the main agent log (lifecycle, CAPI, HTTP, module status).

@@ -8,8 +8,8 @@ import (
 // ProxyEnvPaths are the env files the service unit reads: RHEL family first, then
 // Debian family (sources.md S9).
 var ProxyEnvPaths = []string{
-	"etc/sysconfig/qualys-cloud-agent",
-	"etc/default/qualys-cloud-agent",
+	"/etc/sysconfig/qualys-cloud-agent",
+	"/etc/default/qualys-cloud-agent",
 }
 
 // Proxy kinds, the closed set used as the `kind` label. https_proxy applies to every agent

@@ -38,10 +38,10 @@ const SyslogTag = "qualys-cloud-agent"
 
 // SyslogFiles are the files the host's syslog daemon writes daemon-facility records to:
 // /var/log/messages (RHEL, SUSE) and /var/log/syslog (Debian, Ubuntu), each with the one
-// uncompressed archive logrotate leaves by default, relative to the root file system.
+// uncompressed archive logrotate leaves by default (host paths).
 var SyslogFiles = []string{
-	"var/log/messages", "var/log/messages.1",
-	"var/log/syslog", "var/log/syslog.1",
+	"/var/log/messages", "/var/log/messages.1",
+	"/var/log/syslog", "/var/log/syslog.1",
 }
 
 var months = map[string]time.Month{

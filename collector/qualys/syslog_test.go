@@ -12,13 +12,13 @@ func TestHostIDFile(t *testing.T) {
 		want string
 		ok   bool
 	}{
-		{"", "etc/qualys/hostid", true},
-		{"/etc", "etc/qualys/hostid", true},
-		{"/etc/", "etc/qualys/hostid", true},
-		{"/opt/site//ids", "opt/site/ids/qualys/hostid", true},
-		{"/", "qualys/hostid", true},
-		{"relative", "etc/qualys/hostid", false},
-		{"/etc/../root", "etc/qualys/hostid", false},
+		{"", "/etc/qualys/hostid", true},
+		{"/etc", "/etc/qualys/hostid", true},
+		{"/etc/", "/etc/qualys/hostid", true},
+		{"/opt/site//ids", "/opt/site/ids/qualys/hostid", true},
+		{"/", "/qualys/hostid", true},
+		{"relative", "/etc/qualys/hostid", false},
+		{"/etc/../root", "/etc/qualys/hostid", false},
 	} {
 		got, ok := HostIDFile(tc.dir)
 		if got != tc.want || ok != tc.ok {

@@ -20,7 +20,9 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
+	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 	"github.com/secagent-exporter/secagent_exporter/internal/redact"
 )
@@ -33,8 +35,14 @@ type Options struct {
 	Location *time.Location
 	Now      time.Time
 	Version  string
-	// Flags are the effective flag values, name -> value.
+	// Flags are the effective flag values, name -> value (flags.txt).
 	Flags map[string]string
+	// Layouts is where the agents live, as the collectors read it (collector.FlagLayouts).
+	Layouts collector.AgentLayouts
+	// CiscoRegistry gives the Windows connector's InstallDir; nil reads none.
+	CiscoRegistry cisco.RegistryReader
+	// mcafeeLogLocation is the LogLocation the bundle's cmdagent -i printed.
+	mcafeeLogLocation string
 	// Metrics, Diagnosis and ExporterLog come from one collection run by the command.
 	Metrics, Diagnosis, ExporterLog []byte
 	// LogLines is how many lines of each log file are kept (default 500).
@@ -107,7 +115,7 @@ func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
 		func() error { return a.add("metrics.prom", o.Metrics) },
 		func() error { return a.add("diagnose.txt", o.Diagnosis) },
 		func() error { return a.add("exporter.log", o.ExporterLog) },
-		func() error { return addCommands(ctx, a, o) },
+		func() error { return addCommands(ctx, a, &o) },
 		func() error { return addFiles(ctx, a, o) },
 		func() error {
 			n, err := addLogs(ctx, a, o)
@@ -168,16 +176,11 @@ func flagsText(flags map[string]string) []byte {
 	return b.Bytes()
 }
 
-func (o Options) candidates(byOS map[string][]string, override string) []string {
-	if v := o.Flags[override]; override != "" && v != "" {
-		return []string{v}
-	}
-	return byOS[o.GOOS]
-}
-
-func addCommands(ctx context.Context, a *archive, o Options) error {
-	for _, c := range commandSources {
-		for _, p := range o.candidates(c.Paths, c.OverrideFlag) {
+// addCommands runs the read-only agent commands; cmdagent's LogLocation is kept for the
+// logs, as the mcafee collector keeps it.
+func addCommands(ctx context.Context, a *archive, o *Options) error {
+	for _, c := range o.commandSources() {
+		for _, p := range c.Paths {
 			resolved := o.Paths.Root(p)
 			if _, err := o.Paths.Host().Stat(resolved); err != nil {
 				continue
@@ -186,6 +189,11 @@ func addCommands(ctx context.Context, a *archive, o Options) error {
 			fmt.Fprintf(&out, "$ %s %s\n", p, strings.Join(c.Args, " "))
 			res, err := o.Runner.Run(ctx, resolved, c.Args...)
 			out.Write(res.Stdout)
+			if c.Name == "mcafee_cmdagent_i" {
+				if info, perr := mcafee.ParseCmdAgentInfo(res.Stdout, o.Location); perr == nil && collector.IsAbsHostPath(info.LogLocation) {
+					o.mcafeeLogLocation = info.LogLocation
+				}
+			}
 			if res.Truncated {
 				out.WriteString("\n[output truncated]\n")
 			}
@@ -202,8 +210,8 @@ func addCommands(ctx context.Context, a *archive, o Options) error {
 }
 
 func addFiles(ctx context.Context, a *archive, o Options) error {
-	for _, f := range fileSources {
-		for _, p := range f.Paths[o.GOOS] {
+	for _, f := range o.fileSources() {
+		for _, p := range f.Paths {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
@@ -230,11 +238,11 @@ func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 	var encodings, unclassified, shapesText bytes.Buffer
 	count := 0
 	fmt.Fprintln(&shapesText, "# Unclassified line shapes per log source, most frequent first (docs/classify.md).")
-	for _, src := range logSources {
+	for _, src := range o.logSources() {
 		shapes := map[string]int{}
 		classifier := src.classify()
 		// The site's messages-file rows count as classified, as in the collector.
-		if path := o.Flags["collector."+src.table+".messages-file"]; path != "" && src.table != "" {
+		if path := o.Layouts.MessagesFiles[src.table]; path != "" && src.table != "" {
 			c, err := collector.LoadClassifier(src.table, path)
 			if err != nil {
 				fmt.Fprintf(&shapesText, "# %s: %v (built-in rows only)\n", src.Name, err)
@@ -242,7 +250,7 @@ func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 				classifier = c
 			}
 		}
-		for _, dir := range o.candidates(src.Dirs, src.OverrideFlag) {
+		for _, dir := range src.Dirs {
 			resolvedDir := o.Paths.Root(dir)
 			var files []string
 			for _, pat := range src.Patterns {
