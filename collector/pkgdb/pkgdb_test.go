@@ -47,7 +47,7 @@ func TestRPMSQLitePackages(t *testing.T) {
 // Without the Name table every header is walked, overflow pages included.
 func TestSQLiteWalkAllHeaders(t *testing.T) {
 	raw := fixture(t)
-	d, err := openSQLite(bytes.NewReader(raw), int64(len(raw)))
+	d, err := openSQLite(bytes.NewReader(raw), int64(len(raw)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
