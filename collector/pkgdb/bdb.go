@@ -91,6 +91,9 @@ type bdbFile struct {
 	order    binary.ByteOrder
 	pageSize int
 	pages    uint32 // pages in the file, meta page included
+	// overflowRead counts the overflow pages read in the walk: each belongs to one item, so
+	// more than the file holds means chains shared or cyclic, and the walk stops.
+	overflowRead uint32
 }
 
 func (b *bdbFile) page(n uint32, buf []byte) error {
@@ -220,10 +223,9 @@ func (b *bdbFile) value(it []byte, ov []byte) ([]byte, error) {
 			return nil, fmt.Errorf("%w: off-page item of %d bytes", errBDB, total)
 		}
 		out := make([]byte, 0, total)
-		// A chain never needs more pages than the file holds; a longer one is a cycle.
-		for hops := uint32(0); next != 0; hops++ {
-			if hops >= b.pages {
-				return nil, fmt.Errorf("%w: overflow chain cyclic", errBDB)
+		for next != 0 {
+			if b.overflowRead++; b.overflowRead >= b.pages {
+				return nil, fmt.Errorf("%w: overflow chains cyclic or shared", errBDB)
 			}
 			if err := b.page(next, ov); err != nil {
 				return nil, err

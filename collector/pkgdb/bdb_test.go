@@ -145,6 +145,31 @@ func TestBDBHostile(t *testing.T) {
 			le.PutUint32(long[off+8:], 1<<20)
 		}
 	}
+	// Every off-page item pointed at the longest chain: each read alone is valid, together
+	// they would read more overflow pages than the file holds.
+	shared := bytes.Clone(raw)
+	var offItems []int
+	longest := 0
+	for n := 1; (n+1)*4096 <= len(raw); n++ {
+		if raw[n*4096+25] != pHash {
+			continue
+		}
+		for i := 0; i < int(le.Uint16(raw[n*4096+20:])); i++ {
+			off := n*4096 + int(le.Uint16(raw[n*4096+26+2*i:]))
+			if raw[off] == hOffPage {
+				offItems = append(offItems, off)
+				if longest == 0 || le.Uint32(raw[off+8:]) > le.Uint32(raw[longest+8:]) {
+					longest = off
+				}
+			}
+		}
+	}
+	if len(offItems) < 4 {
+		t.Fatalf("fixture: %d off-page items", len(offItems))
+	}
+	for _, off := range offItems {
+		copy(shared[off+4:off+12], raw[longest+4:longest+12])
+	}
 	btree := put32(raw, 12, le, bdbBtreeMagic)
 	for name, tc := range map[string]struct {
 		b           []byte
@@ -160,6 +185,7 @@ func TestBDBHostile(t *testing.T) {
 		"overflow cycle":   {cycle, false},
 		"duplicates":       {dup, false},
 		"overflow too big": {long, false},
+		"shared chains":    {shared, false},
 		"odd item count":   {put32(raw, hp*4096+20, le, uint32(le.Uint16(raw[hp*4096+20:]))+1), false},
 		"btree":            {btree, true},
 		"hash version 5":   {put32(raw, 16, le, 5), true},

@@ -1,11 +1,13 @@
 package pkgdb
 
 import (
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/adler32"
 	"io"
+	"slices"
 )
 
 // A read-only reader of rpm's ndb package store "Packages.db" (rpm 4.15+, the default on
@@ -73,8 +75,11 @@ func walkNdb(r io.ReaderAt, size int64, fn func(pkgidx uint32, blob []byte) erro
 	}
 	fileBlocks := uint64(size / ndbBlock)
 	firstBlob := uint64(npages) * ndbPage / ndbBlock
-	var head [ndbBlobHead]byte
-	var tail [ndbBlobTail]byte
+	// First the slot table, then the blobs in file order. Blobs never overlap (rpm refuses
+	// overlapping slots), so slots sharing or overlapping blobs are refused and the reads
+	// never outgrow the file.
+	type slot struct{ pkgidx, blkoff, blkcnt uint32 }
+	var slots []slot
 	for pg := uint32(0); pg < npages; pg++ {
 		if pg > 0 {
 			if _, err := r.ReadAt(page, int64(pg)*ndbPage); err != nil {
@@ -90,42 +95,53 @@ func walkNdb(r io.ReaderAt, size int64, fn func(pkgidx uint32, blob []byte) erro
 			if string(s[0:4]) != "Slot" {
 				return fmt.Errorf("%w: bad slot magic in page %d at %d", errNdb, pg, o)
 			}
-			pkgidx, blkoff, blkcnt := le.Uint32(s[4:]), uint64(le.Uint32(s[8:])), uint64(le.Uint32(s[12:]))
-			if blkoff == 0 {
+			sl := slot{le.Uint32(s[4:]), le.Uint32(s[8:]), le.Uint32(s[12:])}
+			if sl.blkoff == 0 {
 				continue // free slot
 			}
-			if pkgidx == 0 || blkcnt == 0 || blkoff < firstBlob || blkoff+blkcnt > fileBlocks {
-				return fmt.Errorf("%w: slot for package %d at block %d+%d", errNdb, pkgidx, blkoff, blkcnt)
+			if sl.pkgidx == 0 || sl.blkcnt == 0 || uint64(sl.blkoff) < firstBlob || uint64(sl.blkoff)+uint64(sl.blkcnt) > fileBlocks {
+				return fmt.Errorf("%w: slot for package %d at block %d+%d", errNdb, sl.pkgidx, sl.blkoff, sl.blkcnt)
 			}
-			off := int64(blkoff) * ndbBlock
-			total := int64(blkcnt) * ndbBlock
-			if total < ndbBlobHead+ndbBlobTail || total-ndbBlobHead-ndbBlobTail > maxBlob {
-				return fmt.Errorf("%w: blob of %d blocks", errNdb, blkcnt)
-			}
-			if _, err := r.ReadAt(head[:], off); err != nil {
-				return err
-			}
-			n := le.Uint32(head[12:])
-			if string(head[0:4]) != "BlbS" || le.Uint32(head[4:]) != pkgidx ||
-				(ndbBlobHead+uint64(n)+ndbBlobTail+ndbBlock-1)/ndbBlock != blkcnt {
-				return fmt.Errorf("%w: bad blob head for package %d", errNdb, pkgidx)
-			}
-			body := make([]byte, total-ndbBlobHead-ndbBlobTail)
-			if _, err := r.ReadAt(body, off+ndbBlobHead); err != nil {
-				return err
-			}
-			if _, err := r.ReadAt(tail[:], off+total-ndbBlobTail); err != nil {
-				return err
-			}
-			sum := adler32.New()
-			sum.Write(head[:])
-			sum.Write(body)
-			if string(tail[8:12]) != "BlbE" || le.Uint32(tail[4:]) != n || le.Uint32(tail[0:]) != sum.Sum32() {
-				return fmt.Errorf("%w: bad blob tail or checksum for package %d", errNdb, pkgidx)
-			}
-			if err := fn(pkgidx, body[:n]); err != nil {
-				return err
-			}
+			slots = append(slots, sl)
+		}
+	}
+	slices.SortFunc(slots, func(a, b slot) int { return cmp.Compare(a.blkoff, b.blkoff) })
+	for i := 1; i < len(slots); i++ {
+		if uint64(slots[i-1].blkoff)+uint64(slots[i-1].blkcnt) > uint64(slots[i].blkoff) {
+			return fmt.Errorf("%w: slots for packages %d and %d overlap", errNdb, slots[i-1].pkgidx, slots[i].pkgidx)
+		}
+	}
+	var head [ndbBlobHead]byte
+	var tail [ndbBlobTail]byte
+	for _, sl := range slots {
+		off := int64(sl.blkoff) * ndbBlock
+		total := int64(sl.blkcnt) * ndbBlock
+		if total < ndbBlobHead+ndbBlobTail || total-ndbBlobHead-ndbBlobTail > maxBlob {
+			return fmt.Errorf("%w: blob of %d blocks", errNdb, sl.blkcnt)
+		}
+		if _, err := r.ReadAt(head[:], off); err != nil {
+			return err
+		}
+		n := le.Uint32(head[12:])
+		if string(head[0:4]) != "BlbS" || le.Uint32(head[4:]) != sl.pkgidx ||
+			(ndbBlobHead+uint64(n)+ndbBlobTail+ndbBlock-1)/ndbBlock != uint64(sl.blkcnt) {
+			return fmt.Errorf("%w: bad blob head for package %d", errNdb, sl.pkgidx)
+		}
+		body := make([]byte, total-ndbBlobHead-ndbBlobTail)
+		if _, err := r.ReadAt(body, off+ndbBlobHead); err != nil {
+			return err
+		}
+		if _, err := r.ReadAt(tail[:], off+total-ndbBlobTail); err != nil {
+			return err
+		}
+		sum := adler32.New()
+		sum.Write(head[:])
+		sum.Write(body)
+		if string(tail[8:12]) != "BlbE" || le.Uint32(tail[4:]) != n || le.Uint32(tail[0:]) != sum.Sum32() {
+			return fmt.Errorf("%w: bad blob tail or checksum for package %d", errNdb, sl.pkgidx)
+		}
+		if err := fn(sl.pkgidx, body[:n]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -33,6 +33,14 @@ func TestNdbHostile(t *testing.T) {
 	le := binary.LittleEndian
 	firstBlob := int(le.Uint32(raw[32+8:])) * 16
 	flip := func(off int) []byte { c := bytes.Clone(raw); c[off] ^= 0x40; return c }
+	// Every used slot naming the first blob: each read alone is valid, together they would
+	// read more blocks than the file holds.
+	shared := bytes.Clone(raw)
+	for o := 32 + 16; o < 4096; o += 16 {
+		if le.Uint32(raw[o+8:]) != 0 {
+			copy(shared[o+4:o+16], raw[32+4:32+16])
+		}
+	}
 	for name, tc := range map[string]struct {
 		b           []byte
 		unsupported bool
@@ -52,6 +60,7 @@ func TestNdbHostile(t *testing.T) {
 		"other pkgidx":    {put32(raw, firstBlob+4, le, 99), false},
 		"ndb version 1":   {put32(raw, 4, le, 1), true},
 		"huge blob count": {put32(raw, 32+12, le, 1<<31), false},
+		"shared blob":     {shared, false},
 	} {
 		_, err := readBytes(RPMNdbPackages, tc.b, agentNames)
 		if err == nil {

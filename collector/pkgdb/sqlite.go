@@ -21,6 +21,10 @@ type sqliteDB struct {
 	pageSize int
 	usable   int
 	wal      *walIndex // nil without a committed WAL
+	// reads counts the pages read, at most maxReads: a valid database is read in a few passes
+	// over its pages, while page cycles, overflow chains shared by many cells or index rows
+	// naming one big row many times would multiply the work.
+	reads, maxReads int64
 }
 
 // openSQLite opens the database file r (size bytes) with the committed frames of wal (nil
@@ -56,7 +60,11 @@ func openSQLite(r io.ReaderAt, size int64, wal *walIndex) (*sqliteDB, error) {
 	if wal != nil && wal.pageSize != ps {
 		return nil, fmt.Errorf("%w: WAL page size %d, database %d", errSQLite, wal.pageSize, ps)
 	}
-	return &sqliteDB{r: r, size: size, pageSize: ps, usable: usable, wal: wal}, nil
+	pages := size / int64(ps)
+	if wal != nil {
+		pages += int64(len(wal.frames))
+	}
+	return &sqliteDB{r: r, size: size, pageSize: ps, usable: usable, wal: wal, maxReads: 4*pages + 1024}, nil
 }
 
 // frame returns the WAL offset of the committed copy of page n, if any.
@@ -71,6 +79,9 @@ func (w *walIndex) frame(n uint32) (int64, bool) {
 func (d *sqliteDB) page(n uint32) ([]byte, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("%w: page 0", errSQLite)
+	}
+	if d.reads++; d.reads > d.maxReads {
+		return nil, fmt.Errorf("%w: more than %d page reads (cycles or shared pages)", errSQLite, d.maxReads)
 	}
 	if d.wal != nil {
 		if n > d.wal.dbPages {

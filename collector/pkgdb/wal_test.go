@@ -159,3 +159,23 @@ func BenchmarkRPMSQLiteWAL(b *testing.B) {
 		}
 	}
 }
+
+// The page-read budget stops a walk that would read the file's pages many times over.
+func TestSQLiteReadBudget(t *testing.T) {
+	raw := testdata(t, "rpmdb.sqlite")
+	d, err := openSQLite(bytes.NewReader(raw), int64(len(raw)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.maxReads != 4*int64(len(raw)/d.pageSize)+1024 {
+		t.Errorf("budget %d", d.maxReads)
+	}
+	root, err := d.tableRoot("Packages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.reads, d.maxReads = 0, 3
+	if err := d.walkTable(root, func(int64, []byte) error { return nil }); err == nil {
+		t.Error("a walk of more pages than the budget succeeded")
+	}
+}
