@@ -13,7 +13,9 @@
 #                          the sqlite fixture in WAL mode with one commit only in the -wal:
 #                          qualys-cloud-agent replaced by 6.2.0.5-1 (a second rpmbuild)
 # Needs db5.3_load, rpm, rpmbuild and python3; run by hand, not by `make test` (the output is
-# committed, so tests need none of these tools).
+# committed, so tests need none of these tools). Packages.db and wal/rpmdb.sqlite come out
+# byte-identical on every run; Packages, Packages.be and the -wal differ only in Berkeley DB's
+# random file id and SQLite's random WAL salts.
 #   scripts/gen-rpmdb-legacy-fixtures.sh
 set -eu
 td=$(cd "$(dirname "$0")/.." && pwd)/collector/pkgdb/testdata
