@@ -43,7 +43,7 @@ var (
 		"Always 1 when the Qualys Cloud Agent is installed. version comes from the agent log (or the package documentation directory on Linux), host_id from <HostIdSearchDir>/qualys/hostid (default /etc/qualys/hostid) or the HostID registry value; either is empty when unknown.",
 		"version", "host_id")
 	qualysVersionMissingDesc = NewDesc("qualys_version_missing_reason",
-		"1 for why the qualys_agent_info version is empty, 0 for the other reasons; all 0 when the version is known (Linux): not_in_package_db, no_package_db, package_db_unreadable, package_db_unsupported (rpm Berkeley DB or ndb); the agent log and the package documentation directory gave none either.",
+		"1 for why the qualys_agent_info version is empty, 0 for the other reasons; all 0 when the version is known (Linux): not_in_package_db, no_package_db, package_db_unreadable, package_db_unsupported (an rpm database in a form not read); the agent log and the package documentation directory gave none either.",
 		"reason")
 	qualysLogDestDesc = NewDesc("qualys_log_destination",
 		"1 for the log destination qualys-cloud-agent.conf LogDestType configures, 0 for the others: file (qualys-cloud-agent.log, also when the key is unset), syslog (the agent writes no log file; its records are read from /var/log/messages or /var/log/syslog), other (Linux).",

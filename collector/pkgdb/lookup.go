@@ -1,13 +1,18 @@
 // Package pkgdb reads agent versions from the host's package database: dpkg's status
-// file and the rpm database in its sqlite form (rpm 4.16+: RHEL/Alma/Rocky 9, Fedora 33+).
-// The Berkeley DB (RHEL/CentOS 7 and 8, /var/lib/rpm/Packages) and ndb (SUSE,
-// Packages.db) forms are recognised but not read: such a host reports the reason
-// "package_db_unsupported" and the collectors fall back to their other sources.
+// file and the rpm database in its three forms, tried in this order: sqlite (rpm 4.16+:
+// RHEL/Alma/Rocky 9, Fedora 33+; rpmdb.sqlite with its rpmdb.sqlite-wal), Berkeley DB hash
+// (RHEL/CentOS 7 and 8, Packages) and ndb (SUSE/openSUSE, Packages.db). All are read by
+// hand-written, bounded readers through ReadAt, page by page. A database recognised in a
+// form these readers do not take (a Berkeley DB btree, an encrypted Berkeley DB, an ndb
+// version other than 0) reports the reason "package_db_unsupported", and the collectors
+// fall back to their other sources.
 package pkgdb
 
 import (
 	"errors"
+	"io"
 	"io/fs"
+	"os"
 	"sync"
 	"time"
 
@@ -20,7 +25,7 @@ const (
 	ReasonNotInstalled = "not_in_package_db"      // a database was read and lists none of the names
 	ReasonNoDB         = "no_package_db"          // no dpkg status or rpm database on the host
 	ReasonUnreadable   = "package_db_unreadable"  // a database exists but could not be read or parsed
-	ReasonUnsupported  = "package_db_unsupported" // only a Berkeley DB or ndb rpm database exists
+	ReasonUnsupported  = "package_db_unsupported" // a database is recognised but in a form not read
 )
 
 // Reasons lists the closed set.
@@ -53,10 +58,15 @@ type Finder struct {
 }
 
 type cached struct {
+	stamp, walStamp stamp
+	pkgs            map[string]Package
+	err             error
+}
+
+// stamp identifies a version of a file; the zero stamp stands for an absent one.
+type stamp struct {
 	size  int64
 	mtime time.Time
-	pkgs  map[string]Package
-	err   error
 }
 
 // NewFinder returns a Finder opening root(path) through hfs for each database path.
@@ -64,24 +74,32 @@ func NewFinder(hfs hostfs.FS, root func(string) string) *Finder {
 	return &Finder{hfs: hfs, root: root, cache: map[string]cached{}}
 }
 
-// Find returns the first of names installed, trying dpkg then rpm. reason is set (and
-// ok false) when none is found.
+// Find returns the first of names installed, trying dpkg, then rpm's sqlite, Berkeley DB
+// and ndb databases. rpm uses one backend, so once an rpm database has been read the later
+// forms are not consulted: a Packages file left behind by a backend conversion must not
+// report a package the live database no longer lists. reason is set (and ok false) when
+// none is found.
 func (f *Finder) Find(names []string) (pkg Package, ok bool, reason string) {
-	found, anyDB, anyErr, unsupported := false, false, false, false
+	found, anyDB, anyErr, unsupported, rpmRead := false, false, false, false, false
 	var best Package
-	try := func(path string, read func(string, []string) (map[string]Package, error)) {
-		if found {
+	try := func(path string, rpm, wal bool, read func(string, []string) (map[string]Package, error)) {
+		if found || rpm && rpmRead {
 			return
 		}
-		pkgs, exists, err := f.read(path, names, read)
+		pkgs, exists, err := f.read(path, wal, names, read)
 		if !exists {
 			return
 		}
 		anyDB = true
+		if errors.Is(err, errUnsupported) {
+			unsupported = true
+			return
+		}
 		if err != nil {
 			anyErr = true
 			return
 		}
+		rpmRead = rpmRead || rpm
 		for _, n := range names {
 			if p, ok := pkgs[n]; ok {
 				best, found = p, true
@@ -89,19 +107,19 @@ func (f *Finder) Find(names []string) (pkg Package, ok bool, reason string) {
 			}
 		}
 	}
-	try(DpkgStatus, f.readDpkg)
+	try(DpkgStatus, false, false, f.readDpkg)
 	for _, p := range RPMSQLite {
-		try(p, f.readRPMSQLite)
+		try(p, true, true, f.readRPMSQLite)
 	}
-	if found {
-		return best, true, ""
+	for _, p := range RPMBerkeleyDB {
+		try(p, true, false, f.readAt(RPMBerkeleyDBPackages))
 	}
-	for _, p := range append(append([]string{}, RPMBerkeleyDB...), RPMNdb...) {
-		if _, err := f.hfs.Stat(f.root(p)); err == nil {
-			unsupported = true
-		}
+	for _, p := range RPMNdb {
+		try(p, true, false, f.readAt(RPMNdbPackages))
 	}
 	switch {
+	case found:
+		return best, true, ""
 	case anyErr:
 		return Package{}, false, ReasonUnreadable
 	case unsupported:
@@ -112,25 +130,42 @@ func (f *Finder) Find(names []string) (pkg Package, ok bool, reason string) {
 	return Package{}, false, ReasonNoDB
 }
 
-func (f *Finder) read(rel string, names []string, read func(string, []string) (map[string]Package, error)) (map[string]Package, bool, error) {
-	path := f.root(rel)
+// stampOf stats path: its stamp, whether it exists, and an error other than absence.
+func (f *Finder) stampOf(path string) (stamp, bool, error) {
 	fi, err := f.hfs.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return stamp{}, false, nil
 	}
 	if err != nil {
-		return nil, true, err
+		return stamp{}, true, err
+	}
+	return stamp{fi.Size(), fi.ModTime()}, true, nil
+}
+
+// read reads the database at rel through the cache, re-reading it when it (or, with wal,
+// its -wal file) changed size or modification time.
+func (f *Finder) read(rel string, wal bool, names []string, read func(string, []string) (map[string]Package, error)) (map[string]Package, bool, error) {
+	path := f.root(rel)
+	st, exists, err := f.stampOf(path)
+	if !exists || err != nil {
+		return nil, exists, err
+	}
+	var walSt stamp
+	if wal {
+		// An unreadable -wal is the reader's error to report; here it only misses the cache.
+		walSt, _, _ = f.stampOf(path + "-wal")
 	}
 	key := path + "\x00" + joinNames(names)
 	f.mu.Lock()
 	c, hit := f.cache[key]
 	f.mu.Unlock()
-	if hit && c.size == fi.Size() && c.mtime.Equal(fi.ModTime()) {
+	if hit && c.stamp.size == st.size && c.stamp.mtime.Equal(st.mtime) &&
+		c.walStamp.size == walSt.size && c.walStamp.mtime.Equal(walSt.mtime) {
 		return c.pkgs, true, c.err
 	}
 	pkgs, err := read(path, names)
 	f.mu.Lock()
-	f.cache[key] = cached{size: fi.Size(), mtime: fi.ModTime(), pkgs: pkgs, err: err}
+	f.cache[key] = cached{stamp: st, walStamp: walSt, pkgs: pkgs, err: err}
 	f.mu.Unlock()
 	return pkgs, true, err
 }
@@ -158,17 +193,46 @@ func (f *Finder) readDpkg(path string, names []string) (map[string]Package, erro
 	return out, nil
 }
 
-// The rpm database is read page by page through ReadAt, never whole, so only the pages
-// the package table needs are touched.
+// The rpm databases are read page by page through ReadAt, never whole, so only the pages
+// a reader needs are touched.
 func (f *Finder) readRPMSQLite(path string, names []string) (map[string]Package, error) {
-	file, err := f.hfs.Open(path)
+	file, size, err := f.open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer file.Close()
-	fi, err := file.Stat()
+	wal, walSize, err := f.open(path + "-wal")
+	if errors.Is(err, fs.ErrNotExist) {
+		return RPMSQLitePackages(file, size, names)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return RPMSQLitePackages(file, fi.Size(), names)
+	defer wal.Close()
+	return RPMSQLiteWALPackages(file, size, wal, walSize, names)
+}
+
+// readAt adapts a reader of an io.ReaderAt to a path opened through the hostfs seam.
+func (f *Finder) readAt(read func(io.ReaderAt, int64, []string) (map[string]Package, error)) func(string, []string) (map[string]Package, error) {
+	return func(path string, names []string) (map[string]Package, error) {
+		file, size, err := f.open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer file.Close()
+		return read(file, size, names)
+	}
+}
+
+func (f *Finder) open(path string) (*os.File, int64, error) {
+	file, err := f.hfs.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, 0, err
+	}
+	return file, fi.Size(), nil
 }

@@ -47,7 +47,7 @@ func TestRPMSQLitePackages(t *testing.T) {
 // Without the Name table every header is walked, overflow pages included.
 func TestSQLiteWalkAllHeaders(t *testing.T) {
 	raw := fixture(t)
-	d, err := openSQLite(bytes.NewReader(raw), int64(len(raw)))
+	d, err := openSQLite(bytes.NewReader(raw), int64(len(raw)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,8 +170,8 @@ func TestFinderReasons(t *testing.T) {
 		{"dpkg first", map[string][]byte{"var/lib/dpkg/status": []byte("Package: qualys-cloud-agent\nStatus: install ok installed\nVersion: 6.2.0.1-3\n")}, []string{"qualys-cloud-agent"}, "6.2.0.1", ""},
 		{"not installed", map[string][]byte{"var/lib/rpm/rpmdb.sqlite": raw}, []string{"nope"}, "", ReasonNotInstalled},
 		{"no database", map[string][]byte{"etc/hostname": []byte("x")}, []string{"bash"}, "", ReasonNoDB},
-		{"Berkeley DB only (EL7)", map[string][]byte{"var/lib/rpm/Packages": []byte("bdb")}, []string{"bash"}, "", ReasonUnsupported},
-		{"ndb only (SUSE)", map[string][]byte{"usr/lib/sysimage/rpm/Packages.db": []byte("ndb")}, []string{"bash"}, "", ReasonUnsupported},
+		{"Berkeley DB not a database", map[string][]byte{"var/lib/rpm/Packages": []byte("bdb")}, []string{"bash"}, "", ReasonUnreadable},
+		{"ndb not a database", map[string][]byte{"usr/lib/sysimage/rpm/Packages.db": []byte("ndb")}, []string{"bash"}, "", ReasonUnreadable},
 		{"corrupt sqlite", map[string][]byte{"var/lib/rpm/rpmdb.sqlite": raw[:4096]}, []string{"bash"}, "", ReasonUnreadable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

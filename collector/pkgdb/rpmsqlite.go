@@ -7,29 +7,31 @@ import (
 // RPMSQLitePackages finds names in an rpmdb.sqlite: through the Name table (key, hnum)
 // when it exists, reading only those headers, else by walking every header in Packages.
 func RPMSQLitePackages(r io.ReaderAt, size int64, names []string) (map[string]Package, error) {
-	d, err := openSQLite(r, size)
+	return RPMSQLiteWALPackages(r, size, nil, 0, names)
+}
+
+// RPMSQLiteWALPackages is RPMSQLitePackages with the database's write-ahead log wal
+// (rpmdb.sqlite-wal, walSize bytes; nil for none): its committed pages override the main
+// file's. A WAL without a valid header or commit is ignored, as SQLite does.
+func RPMSQLiteWALPackages(r io.ReaderAt, size int64, wal io.ReaderAt, walSize int64, names []string) (map[string]Package, error) {
+	var w *walIndex
+	if wal != nil {
+		var err error
+		if w, err = readWAL(wal, walSize); err != nil {
+			return nil, err
+		}
+	}
+	d, err := openSQLite(r, size, w)
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
+	want := wantSet(names)
 	pkgRoot, err := d.tableRoot("Packages")
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]Package{}
-	add := func(blob []byte) error {
-		h, err := ParseHeader(blob)
-		if err != nil {
-			return err
-		}
-		if want[h.Name] {
-			out[h.Name] = Package{Name: h.Name, Version: h.Version, Release: h.Release, DB: "rpm"}
-		}
-		return nil
-	}
+	add := func(blob []byte) error { return addHeader(out, want, blob) }
 	if nameRoot, err := d.tableRoot("Name"); err == nil {
 		var hnums []int64
 		err := d.walkTable(nameRoot, func(_ int64, payload []byte) error {

@@ -9,9 +9,9 @@ import (
 
 // A minimal read-only reader of the SQLite 3 file format (https://www.sqlite.org/fileformat2.html),
 // enough to walk one rowid table: rpm 4.16+ keeps its database in rpmdb.sqlite with every
-// package header a blob in table Packages (hnum INTEGER PRIMARY KEY, blob BLOB). It reads
-// the main database file only: pages still in a -wal file that no checkpoint has written
-// back are not seen.
+// package header a blob in table Packages (hnum INTEGER PRIMARY KEY, blob BLOB). Given the
+// index of a -wal file (wal.go), a page committed there is read from it instead of the main
+// file.
 
 var errSQLite = errors.New("not a readable SQLite database")
 
@@ -20,15 +20,28 @@ type sqliteDB struct {
 	size     int64
 	pageSize int
 	usable   int
+	wal      *walIndex // nil without a committed WAL
+	// reads counts the pages read, at most maxReads: a valid database is read in a few passes
+	// over its pages, while page cycles, overflow chains shared by many cells or index rows
+	// naming one big row many times would multiply the work.
+	reads, maxReads int64
 }
 
-func openSQLite(r io.ReaderAt, size int64) (*sqliteDB, error) {
+// openSQLite opens the database file r (size bytes) with the committed frames of wal (nil
+// for none) overriding its pages.
+func openSQLite(r io.ReaderAt, size int64, wal *walIndex) (*sqliteDB, error) {
 	raw := make([]byte, 100)
-	if size < 100 {
-		return nil, errSQLite
-	}
-	if _, err := r.ReadAt(raw, 0); err != nil {
-		return nil, err
+	if off, ok := wal.frame(1); ok {
+		if _, err := wal.r.ReadAt(raw, off); err != nil {
+			return nil, err
+		}
+	} else {
+		if size < 100 {
+			return nil, errSQLite
+		}
+		if _, err := r.ReadAt(raw, 0); err != nil {
+			return nil, err
+		}
 	}
 	if string(raw[:16]) != "SQLite format 3\x00" {
 		return nil, errSQLite
@@ -44,12 +57,43 @@ func openSQLite(r io.ReaderAt, size int64) (*sqliteDB, error) {
 	if usable < 480 {
 		return nil, fmt.Errorf("%w: usable page size %d", errSQLite, usable)
 	}
-	return &sqliteDB{r: r, size: size, pageSize: ps, usable: usable}, nil
+	if wal != nil && wal.pageSize != ps {
+		return nil, fmt.Errorf("%w: WAL page size %d, database %d", errSQLite, wal.pageSize, ps)
+	}
+	pages := size / int64(ps)
+	if wal != nil {
+		pages += int64(len(wal.frames))
+	}
+	return &sqliteDB{r: r, size: size, pageSize: ps, usable: usable, wal: wal, maxReads: 4*pages + 1024}, nil
+}
+
+// frame returns the WAL offset of the committed copy of page n, if any.
+func (w *walIndex) frame(n uint32) (int64, bool) {
+	if w == nil {
+		return 0, false
+	}
+	off, ok := w.frames[n]
+	return off, ok
 }
 
 func (d *sqliteDB) page(n uint32) ([]byte, error) {
 	if n == 0 {
 		return nil, fmt.Errorf("%w: page 0", errSQLite)
+	}
+	if d.reads++; d.reads > d.maxReads {
+		return nil, fmt.Errorf("%w: more than %d page reads (cycles or shared pages)", errSQLite, d.maxReads)
+	}
+	if d.wal != nil {
+		if n > d.wal.dbPages {
+			return nil, fmt.Errorf("%w: page %d beyond the committed database", errSQLite, n)
+		}
+		if off, ok := d.wal.frames[n]; ok {
+			p := make([]byte, d.pageSize)
+			if _, err := d.wal.r.ReadAt(p, off); err != nil {
+				return nil, err
+			}
+			return p, nil
+		}
 	}
 	off := int64(n-1) * int64(d.pageSize)
 	if off+int64(d.pageSize) > d.size {
