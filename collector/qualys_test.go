@@ -401,6 +401,7 @@ func TestQualysLogFileDir(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	env := qualysTestEnv(t, root, t.TempDir(), &logs)
+	env.Paths.GOOS = "linux" // the Linux agent's tree, also when the test runs on Windows
 	c := newQualysCollectorFor(env, "linux", nil, nil)
 
 	setDir("/srv/agent-logs")
