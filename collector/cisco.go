@@ -16,6 +16,7 @@ import (
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
@@ -134,7 +135,7 @@ type ciscoConfig struct {
 	ampcli     string // "" = the platform default
 	clamavDir  string
 	registry   cisco.RegistryReader
-	services   cisco.ServiceQuerier
+	services   winsvc.Querier
 }
 
 type ciscoCollector struct {
@@ -153,7 +154,7 @@ func newCiscoCollector(env Env) (Collector, error) {
 	}
 	c := newCiscoCollectorWith(env, ciscoConfig{
 		registry: cisco.NewRegistryReader(),
-		services: cisco.NewServiceQuerier(),
+		services: winsvc.New(),
 	})
 	c.layout = l
 	return c, nil
@@ -176,7 +177,7 @@ func (c *ciscoCollector) Update(ctx context.Context, s *Scrape) error {
 // notApplicable reports an error of a Windows-only seam on another OS: the source is
 // then left out rather than failed.
 func notApplicable(err error) bool {
-	return errors.Is(err, cisco.ErrRegistryUnsupported) || errors.Is(err, cisco.ErrServiceUnsupported)
+	return errors.Is(err, cisco.ErrRegistryUnsupported) || errors.Is(err, winsvc.ErrUnsupported)
 }
 
 func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 )
 
@@ -105,13 +106,13 @@ func assertLines(t *testing.T, metrics string, want, absent []string) {
 func TestCiscoWindowsRegistryAndService(t *testing.T) {
 	healthy := filepath.Join("fixtures", "hosts", "cisco-win-healthy")
 	absentHost := filepath.Join("fixtures", "hosts", "cisco-absent")
-	running := cisco.FakeServiceQuerier{Services: []cisco.ServiceState{{Name: "CiscoAMP", Status: "running", StartType: "auto"}}}
+	running := winsvc.Fake{Services: []winsvc.Status{{Name: "CiscoAMP", State: "running", StartType: "auto"}}}
 	key := cisco.ImmunetProtectKey
 	for _, tc := range []struct {
 		name     string
 		rootfs   string
 		registry cisco.RegistryReader
-		services cisco.ServiceQuerier
+		services winsvc.Querier
 		want     []string
 		absent   []string
 	}{
@@ -131,21 +132,21 @@ func TestCiscoWindowsRegistryAndService(t *testing.T) {
 			name:     "service stopped wins over the posture's running",
 			rootfs:   healthy,
 			registry: cisco.FakeRegistry{key: {"guid": "0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6"}},
-			services: cisco.FakeServiceQuerier{Services: []cisco.ServiceState{{Name: "CiscoAMP", Status: "stopped"}}},
+			services: winsvc.Fake{Services: []winsvc.Status{{Name: "CiscoAMP", State: "stopped"}}},
 			want:     []string{"connector_running 0", "connector_isolated 0", "connector_reboot_pending 0"},
 		},
 		{
 			name:     "no service installed",
 			rootfs:   healthy,
 			registry: cisco.FakeRegistry{key: {}},
-			services: cisco.FakeServiceQuerier{},
+			services: winsvc.Fake{},
 			want:     []string{"connector_running 0", "secagent_source_success collector=cisco source=service 1"},
 		},
 		{
 			name:     "registry and service manager not available off Windows",
 			rootfs:   healthy,
 			registry: cisco.NewRegistryReader(),
-			services: cisco.NewServiceQuerier(),
+			services: winsvc.New(),
 			want:     []string{"connector_running 1", "secagent_collector_success collector=cisco 1"},
 			absent: []string{
 				"secagent_source_success collector=cisco source=registry",
@@ -169,7 +170,7 @@ func TestCiscoWindowsRegistryAndService(t *testing.T) {
 			name:     "registry key without install root: installed, install_dir failed",
 			rootfs:   absentHost,
 			registry: cisco.FakeRegistry{key: {"guid": "0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6"}},
-			services: cisco.FakeServiceQuerier{},
+			services: winsvc.Fake{},
 			want: []string{
 				`secagent_agent_installed agent=cisco_secure_endpoint 1`,
 				"secagent_source_success collector=cisco source=install_dir 0",
@@ -180,7 +181,7 @@ func TestCiscoWindowsRegistryAndService(t *testing.T) {
 			name:     "absent: no key, no install root",
 			rootfs:   absentHost,
 			registry: cisco.FakeRegistry{},
-			services: cisco.FakeServiceQuerier{},
+			services: winsvc.Fake{},
 			want:     []string{`secagent_agent_installed agent=cisco_secure_endpoint 0`, "secagent_collector_success collector=cisco 1"},
 			absent:   []string{"connector_", "tetra_", "secagent_source_success"},
 		},
@@ -408,7 +409,7 @@ func TestCiscoSecretsNeverLeave(t *testing.T) {
 		"install_token":  installToken,
 		"unlock_code":    unlockCode,
 	}}
-	services := cisco.FakeServiceQuerier{Services: []cisco.ServiceState{{Name: "CiscoAMP", Status: "running"}}}
+	services := winsvc.Fake{Services: []winsvc.Status{{Name: "CiscoAMP", State: "running"}}}
 
 	check := func(t *testing.T, metrics, log string) {
 		t.Helper()

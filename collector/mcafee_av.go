@@ -10,8 +10,8 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
-	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 )
 
 // The mcafee_av collector reports the McAfee/Trellix anti-virus content on this host:
@@ -69,7 +69,7 @@ type mcafeeAVConfig struct {
 	goos     string
 	cli      string // host path override, "" for mcafee.ENSLCLIPaths
 	registry mcafee.RegistryReader
-	services cisco.ServiceQuerier
+	services winsvc.Querier
 }
 
 type mcafeeAVCollector struct {
@@ -81,7 +81,7 @@ func newMcAfeeAVCollector(env Env) (Collector, error) {
 	cfg := mcafeeAVConfig{goos: env.Paths.goos(), cli: *mcafeeAVCLIFlag}
 	if cfg.goos == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
-		cfg.services = cisco.NewServiceQuerier()
+		cfg.services = winsvc.New()
 	}
 	return &mcafeeAVCollector{env: env, cfg: cfg}, nil
 }

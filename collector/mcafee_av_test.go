@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 )
 
@@ -65,10 +65,10 @@ var (
 			mcafee.RegistryVSEEngineMinor: uint64(7501),
 		},
 	}
-	avServicesRunning = cisco.FakeServiceQuerier{Services: []cisco.ServiceState{
-		{Name: "mfeesp", Status: "running", StartType: "auto"},
-		{Name: "mfetp", Status: "running", StartType: "auto"},
-		{Name: "McShield", Status: "running", StartType: "auto"},
+	avServicesRunning = winsvc.Fake{Services: []winsvc.Status{
+		{Name: "mfeesp", State: "running", StartType: "auto"},
+		{Name: "mfetp", State: "running", StartType: "auto"},
+		{Name: "McShield", State: "running", StartType: "auto"},
 	}}
 )
 
@@ -80,7 +80,7 @@ func runAV(t *testing.T, cfg mcafeeAVConfig, rootfs string) map[string]float64 {
 }
 
 func TestMcAfeeAVWindowsGoldens(t *testing.T) {
-	stopped := cisco.FakeServiceQuerier{Services: []cisco.ServiceState{{Name: "mfetp", Status: "stopped", StartType: "disabled"}}}
+	stopped := winsvc.Fake{Services: []winsvc.Status{{Name: "mfetp", State: "stopped", StartType: "disabled"}}}
 	ensOASOff := mcafee.FakeRegistry{}
 	for k, v := range avENSRegistry {
 		ensOASOff[k] = v
@@ -89,17 +89,17 @@ func TestMcAfeeAVWindowsGoldens(t *testing.T) {
 	for _, tc := range []struct {
 		golden   string
 		registry mcafee.RegistryReader
-		services cisco.ServiceQuerier
+		services winsvc.Querier
 	}{
 		{golden: "ens-healthy", registry: avENSRegistry, services: avServicesRunning},
 		{golden: "vse-healthy", registry: avVSERegistry, services: avServicesRunning},
 		{golden: "ens-service-stopped", registry: avENSRegistry, services: stopped},
 		{golden: "ens-oas-disabled", registry: ensOASOff, services: avServicesRunning},
-		{golden: "windows-absent", registry: mcafee.FakeRegistry{}, services: cisco.FakeServiceQuerier{}},
+		{golden: "windows-absent", registry: mcafee.FakeRegistry{}, services: winsvc.Fake{}},
 		{golden: "ens-broken-values", services: avServicesRunning, registry: mcafee.FakeRegistry{
 			mcafee.ENSContentKey: {mcafee.RegistryENSContentDate: "0", mcafee.RegistryENSContentMajor: "5971"},
 		}},
-		{golden: "vse-future-date", services: cisco.FakeServiceQuerier{Err: errors.New("OpenSCManager: Access is denied.")}, registry: mcafee.FakeRegistry{
+		{golden: "vse-future-date", services: winsvc.Fake{Err: errors.New("OpenSCManager: Access is denied.")}, registry: mcafee.FakeRegistry{
 			mcafee.VSEContentKeys[1]: {mcafee.RegistryVSEDatDate: "2031/01/01", mcafee.RegistryVSEDatVersion: uint64(9999)},
 		}},
 	} {

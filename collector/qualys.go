@@ -14,6 +14,7 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
@@ -123,7 +124,7 @@ type qualysCollector struct {
 	env      Env
 	windows  bool
 	registry qualys.RegistryReader
-	services qualys.ServiceQuerier
+	services winsvc.Querier
 	layout   qualys.Layout
 	logDirs  []string // resolved
 	tailer   *logtail.Tailer
@@ -148,14 +149,14 @@ func newQualysCollector(env Env) (Collector, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), qualys.NewServiceQuerier())
+	c := newQualysCollectorFor(env, runtime.GOOS, qualys.NewRegistryReader(), winsvc.New())
 	c.classifier = classifier
 	return c, nil
 }
 
 // newQualysCollectorFor builds the collector for goos; tests pass "windows" with fake
 // registry and service readers to run the Windows logic against a fixture tree.
-func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader, services qualys.ServiceQuerier) *qualysCollector {
+func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader, services winsvc.Querier) *qualysCollector {
 	c := &qualysCollector{
 		env:      env,
 		windows:  goos == "windows",
@@ -339,9 +340,9 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 }
 
 func (c *qualysCollector) updateWindows(ctx context.Context, s *Scrape) error {
-	reg, regErr := c.registry.ReadQualysKey()
-	svc, svcErr := c.services.QueryService(qualys.WindowsServiceName)
-	installed := (regErr == nil && reg.KeyPresent) || (svcErr == nil && svc.State != qualys.ServiceNotInstalled)
+	reg, regErr := qualys.ReadRegistryState(c.registry)
+	svc, svcErr := c.services.State(c.layout.ServiceName)
+	installed := (regErr == nil && reg.KeyPresent) || (svcErr == nil && svc.Installed)
 	if !installed {
 		// Either reader failing leaves presence undecided: say which.
 		if regErr != nil {
@@ -362,7 +363,7 @@ func (c *qualysCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		}
 	}
 	if sourceResult(s, "service", svcErr) {
-		s.Bool(qualysAgentRunningDesc, svc.State == qualys.ServiceRunning)
+		s.Bool(qualysAgentRunningDesc, svc.Running())
 	}
 	logRead := c.pollLog(ctx, s)
 	s.Gauge(qualysAgentInfoDesc, 1, s.VersionLabel("version", c.state.Version), s.GUIDLabel("host_id", hostID))

@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+	"github.com/secagent-exporter/secagent_exporter/collector/winreg"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
@@ -187,25 +189,6 @@ func TestQualysVersionFromDocDir(t *testing.T) {
 	}
 }
 
-type fakeQualysRegistry struct {
-	state qualys.RegistryState
-	err   error
-}
-
-func (f fakeQualysRegistry) ReadQualysKey() (qualys.RegistryState, error) { return f.state, f.err }
-
-type fakeQualysServices struct {
-	status qualys.ServiceStatus
-	err    error
-}
-
-func (f fakeQualysServices) QueryService(name string) (qualys.ServiceStatus, error) {
-	if name != qualys.WindowsServiceName {
-		return qualys.ServiceStatus{State: qualys.ServiceNotInstalled}, nil
-	}
-	return f.status, f.err
-}
-
 // The Windows path runs on Linux with fake registry and service readers and Log.txt in a
 // tree laid out as C:\ProgramData\Qualys\QualysAgent maps under --path.rootfs.
 func TestQualysWindows(t *testing.T) {
@@ -218,9 +201,9 @@ func TestQualysWindows(t *testing.T) {
 	writeFile(t, filepath.Join(logDir, "Archive.1.txt"), "2026-11-19 08:00:00 [Error] CAPI request failed, error 12007\n", 0o644)
 	writeFile(t, filepath.Join(logDir, "Log.txt"), string(winLog), 0o644)
 
-	installed := fakeQualysRegistry{state: qualys.RegistryState{KeyPresent: true,
-		HostID: "{6F1C2D3E-4B5A-4C6D-9E8F-0A1B2C3D4E5F}", ActivationIDPresent: true, CustomerIDPresent: true}}
-	running := fakeQualysServices{status: qualys.ServiceStatus{State: qualys.ServiceRunning, StartType: "auto", PID: 4242}}
+	installed := winreg.Fake{qualys.RegistryKeyPath: {"HostID": " {6F1C2D3E-4B5A-4C6D-9E8F-0A1B2C3D4E5F} ",
+		"ActivationID": "SECRET-ACTIVATION", "CustomerID": "SECRET-CUSTOMER"}}
+	running := winsvc.Fake{Services: []winsvc.Status{{Name: qualys.WindowsServiceName, State: "running", StartType: "auto", PID: 4242}}}
 
 	t.Run("installed", func(t *testing.T) {
 		var logs bytes.Buffer
@@ -248,8 +231,8 @@ func TestQualysWindows(t *testing.T) {
 	t.Run("stopped service, registry denied", func(t *testing.T) {
 		var logs bytes.Buffer
 		env := qualysTestEnv(t, root, t.TempDir(), &logs)
-		denied := fakeQualysRegistry{err: &fs.PathError{Op: "open", Path: `HKLM\SOFTWARE\Qualys`, Err: syscall.EACCES}}
-		stopped := fakeQualysServices{status: qualys.ServiceStatus{State: qualys.ServiceStopped, StartType: "auto"}}
+		denied := winreg.Fake{qualys.RegistryKeyPath: {"HostID": &fs.PathError{Op: "open", Path: `HKLM\SOFTWARE\Qualys`, Err: syscall.EACCES}}}
+		stopped := winsvc.Fake{Services: []winsvc.Status{{Name: qualys.WindowsServiceName, State: "stopped", StartType: "auto"}}}
 		got := scrapeText(t, env.Logger, newQualysCollectorFor(env, "windows", denied, stopped))
 		wantSeries(t, got, "qualys_agent_running 0", `qualys_agent_info{host_id="",version="5.9.0.12"} 1`,
 			`secagent_source_success{collector="qualys",source="registry"} 0`,
@@ -261,8 +244,8 @@ func TestQualysWindows(t *testing.T) {
 	t.Run("absent", func(t *testing.T) {
 		var logs bytes.Buffer
 		env := qualysTestEnv(t, root, t.TempDir(), &logs)
-		got := scrapeText(t, env.Logger, newQualysCollectorFor(env, "windows", fakeQualysRegistry{},
-			fakeQualysServices{status: qualys.ServiceStatus{State: qualys.ServiceNotInstalled}}))
+		got := scrapeText(t, env.Logger, newQualysCollectorFor(env, "windows", winreg.Fake{},
+			winsvc.Fake{Services: []winsvc.Status{{Name: "QualysAgentHelper", State: "running"}}}))
 		wantSeries(t, got, `secagent_agent_installed{agent="qualys_cloud_agent"} 0`, `secagent_collector_success{collector="qualys"} 1`)
 		if strings.Contains(got, "\nqualys_") || strings.Contains(got, "secagent_source_success") {
 			t.Errorf("series reported for an absent agent:\n%s", got)

@@ -10,6 +10,6 @@
 // optional and unknown keys are ignored, so a connector release that adds or moves a
 // field degrades to a missing value instead of a failed scrape.
 //
-// Windows registry and service access sit behind RegistryReader and ServiceQuerier so
-// the collector runs on Linux against fakes and fixture trees.
+// Windows registry and service access sit behind collector/winreg and collector/winsvc,
+// so the collector runs on Linux against fakes and fixture trees.
 package cisco

@@ -17,3 +17,7 @@ const (
 // PackageNames is the Linux connector's package name, the same in rpm and deb (sources.md
 // S25).
 var PackageNames = []string{"ciscoampconnector"}
+
+// ConnectorServicePrefix names the connector's Windows service: `CiscoAMP` on 8.x,
+// `CiscoAMP_<version>` on 7.x (sources.md S6), as collector/winsvc matches it.
+const ConnectorServicePrefix = "CiscoAMP"

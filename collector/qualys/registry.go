@@ -1,5 +1,15 @@
 package qualys
 
+import (
+	"errors"
+	"strings"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/winreg"
+)
+
+// WindowsServiceName is the Qualys agent's service (sources.md S9).
+const WindowsServiceName = "QualysAgent"
+
 // RegistryKeyPath is the Qualys breadcrumb key under HKLM (sources.md S9); the 64-bit view
 // is read.
 const RegistryKeyPath = `SOFTWARE\Qualys`
@@ -18,10 +28,35 @@ type RegistryState struct {
 	CustomerIDPresent   bool
 }
 
-// RegistryReader reads the Qualys registry key, read-only. The Windows implementation
-// comes from NewRegistryReader; tests and other systems use fakes.
-type RegistryReader interface {
-	ReadQualysKey() (RegistryState, error)
+// RegistryReader is the shared read-only registry reader (collector/winreg).
+type RegistryReader = winreg.Reader
+
+// NewRegistryReader returns the platform's reader.
+func NewRegistryReader() RegistryReader { return winreg.New() }
+
+// ReadRegistryState reads HKLM\SOFTWARE\Qualys: the value names first, so the
+// ActivationID and CustomerID secrets are known to exist without their data being read;
+// then HostID. A missing key is KeyPresent false and no error.
+func ReadRegistryState(r RegistryReader) (RegistryState, error) {
+	names, err := r.ValueNames(RegistryKeyPath)
+	if errors.Is(err, winreg.ErrKeyNotFound) {
+		return RegistryState{}, nil
+	}
+	if err != nil {
+		return RegistryState{}, err
+	}
+	st := registryStateFromNames(names)
+	for _, n := range names {
+		if !strings.EqualFold(n, regValueHostID) {
+			continue
+		}
+		v, err := r.ReadString(RegistryKeyPath, n)
+		if err != nil {
+			return st, err
+		}
+		st.HostID = strings.TrimSpace(v)
+	}
+	return st, nil
 }
 
 // Registry value names as public scripts read them (THIRD-PARTY, sources.md S9). Windows
@@ -38,30 +73,11 @@ func registryStateFromNames(names []string) RegistryState {
 	st := RegistryState{KeyPresent: true}
 	for _, n := range names {
 		switch {
-		case equalFoldASCII(n, regValueActivationID):
+		case strings.EqualFold(n, regValueActivationID):
 			st.ActivationIDPresent = true
-		case equalFoldASCII(n, regValueCustomerID):
+		case strings.EqualFold(n, regValueCustomerID):
 			st.CustomerIDPresent = true
 		}
 	}
 	return st
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if ca >= 'A' && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if cb >= 'A' && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }

@@ -2,26 +2,16 @@ package qualys
 
 import (
 	"errors"
+	"io/fs"
 	"runtime"
-	"slices"
 	"testing"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/winreg"
 )
 
-// fakeRegistry stands in for the Windows reader in collector tests.
-type fakeRegistry struct {
-	names  []string
-	hostID string
-}
-
-func (f fakeRegistry) ReadQualysKey() (RegistryState, error) {
-	st := registryStateFromNames(f.names)
-	st.HostID = f.hostID
-	return st, nil
-}
-
-func TestRegistryStateFromNames(t *testing.T) {
-	var r RegistryReader = fakeRegistry{names: []string{"HostID", "activationid", "AgentInstallPath"}, hostID: "6f1c2d3e-4b5a-4c6d-9e8f-0a1b2c3d4e5f"}
-	st, err := r.ReadQualysKey()
+func TestReadRegistryState(t *testing.T) {
+	r := winreg.Fake{`SOFTWARE\Qualys`: {"HostID": " 6f1c2d3e-4b5a-4c6d-9e8f-0a1b2c3d4e5f\n", "activationid": errors.New("must not be read"), "AgentInstallPath": `C:\x`}}
+	st, err := ReadRegistryState(r)
 	if err != nil || !st.KeyPresent || !st.ActivationIDPresent || st.CustomerIDPresent {
 		t.Fatalf("got %+v, %v", st, err)
 	}
@@ -31,31 +21,20 @@ func TestRegistryStateFromNames(t *testing.T) {
 	if st := registryStateFromNames([]string{"CUSTOMERID", "ActivationIDx"}); !st.CustomerIDPresent || st.ActivationIDPresent {
 		t.Fatalf("got %+v", st)
 	}
+	if st, err := ReadRegistryState(winreg.Fake{}); err != nil || st.KeyPresent {
+		t.Errorf("absent key: %+v, %v", st, err)
+	}
+	denied := winreg.Fake{`SOFTWARE\Qualys`: {"HostID": fs.ErrPermission}}
+	if st, err := ReadRegistryState(denied); !errors.Is(err, fs.ErrPermission) || !st.KeyPresent {
+		t.Errorf("denied HostID: %+v, %v", st, err)
+	}
 }
 
-func TestSeamsUnsupportedOffWindows(t *testing.T) {
+func TestRegistryUnsupportedOffWindows(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("real implementations")
+		t.Skip("the real implementation")
 	}
-	if _, err := NewRegistryReader().ReadQualysKey(); !errors.Is(err, errors.ErrUnsupported) {
+	if _, err := ReadRegistryState(NewRegistryReader()); !errors.Is(err, winreg.ErrUnsupported) {
 		t.Errorf("registry: %v", err)
-	}
-	if st, err := NewServiceQuerier().QueryService(WindowsServiceName); !errors.Is(err, errors.ErrUnsupported) || st.State != ServiceUnknown {
-		t.Errorf("service: %+v, %v", st, err)
-	}
-}
-
-func TestServiceNames(t *testing.T) {
-	want := []string{ServiceUnknown, ServiceStopped, ServiceStartPending, ServiceStopPending, ServiceRunning,
-		ServiceContinuePending, ServicePausePending, ServicePaused, ServiceUnknown}
-	for state, name := range want {
-		if got := serviceStateName(uint32(state)); got != name || !slices.Contains(ServiceStates, got) {
-			t.Errorf("state %d = %q, want %q", state, got, name)
-		}
-	}
-	for st, name := range []string{"boot", "system", "auto", "demand", "disabled", "unknown"} {
-		if got := serviceStartTypeName(uint32(st)); got != name || !slices.Contains(ServiceStartTypes, got) {
-			t.Errorf("start type %d = %q, want %q", st, got, name)
-		}
 	}
 }

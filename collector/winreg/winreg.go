@@ -6,13 +6,16 @@ package winreg
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
-// Reader reads one value of a key under HKEY_LOCAL_MACHINE.
+// Reader reads one value of a key under HKEY_LOCAL_MACHINE, or the names of a key's
+// values (so a secret value's presence is known without reading its data).
 type Reader interface {
 	ReadString(key, name string) (string, error)
 	ReadInt(key, name string) (uint64, error)
+	ValueNames(key string) ([]string, error)
 }
 
 var (
@@ -51,6 +54,22 @@ func (f Fake) ReadInt(key, name string) (uint64, error) {
 		return 0, fmt.Errorf(`HKLM\%s\%s: %w`, key, name, ErrValueType)
 	}
 	return n, nil
+}
+
+// ValueNames implements Reader: the key's value names, sorted.
+func (f Fake) ValueNames(key string) ([]string, error) {
+	for k, values := range f {
+		if !strings.EqualFold(k, key) {
+			continue
+		}
+		names := make([]string, 0, len(values))
+		for n := range values {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return names, nil
+	}
+	return nil, fmt.Errorf(`HKLM\%s: %w`, key, ErrKeyNotFound)
 }
 
 func (f Fake) lookup(key, name string) (any, error) {

@@ -13,3 +13,5 @@ func New() Reader { return unsupported{} }
 func (unsupported) ReadString(string, string) (string, error) { return "", ErrUnsupported }
 
 func (unsupported) ReadInt(string, string) (uint64, error) { return 0, ErrUnsupported }
+
+func (unsupported) ValueNames(string) ([]string, error) { return nil, ErrUnsupported }

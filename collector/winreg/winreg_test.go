@@ -3,6 +3,7 @@ package winreg
 import (
 	"errors"
 	"io/fs"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +26,11 @@ func TestFakeMatchesWindowsSemantics(t *testing.T) {
 	}
 	if _, err := f.ReadString(`SOFTWARE\Immunet Protect`, "denied"); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("planted error: %v", err)
+	}
+	if names, err := f.ValueNames(`software\IMMUNET protect`); err != nil || strings.Join(names, ",") != "Reboot,denied,guid" {
+		t.Errorf("ValueNames = %v, %v", names, err)
+	}
+	if _, err := f.ValueNames(`SOFTWARE\Other`); !errors.Is(err, ErrKeyNotFound) {
+		t.Errorf("ValueNames of a missing key: %v", err)
 	}
 }

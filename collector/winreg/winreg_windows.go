@@ -41,6 +41,20 @@ func (system) ReadInt(key, name string) (uint64, error) {
 	return v, valueError(key, name, err)
 }
 
+// ValueNames lists the key's value names without reading any data.
+func (system) ValueNames(key string) ([]string, error) {
+	k, err := open(key)
+	if err != nil {
+		return nil, err
+	}
+	defer k.Close()
+	names, err := k.ReadValueNames(0)
+	if err != nil {
+		return nil, fmt.Errorf(`HKLM\%s: %w`, key, err)
+	}
+	return names, nil
+}
+
 func open(key string) (registry.Key, error) {
 	k, err := registry.OpenKey(registry.LOCAL_MACHINE, key, access)
 	if errors.Is(err, registry.ErrNotExist) {

@@ -38,3 +38,37 @@ func ValidHostName(h string) bool {
 	}
 	return true
 }
+
+// CompareVersions compares dotted decimal versions numerically per component and
+// returns -1, 0 or +1. A missing component sorts before any present one (7.9 < 7.9.0 <
+// 7.9.1), which keeps the order total. Non-numeric components compare as text.
+func CompareVersions(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if c := compareNumeric(pa[i], pb[i]); c != 0 {
+			return c
+		}
+	}
+	switch {
+	case len(pa) < len(pb):
+		return -1
+	case len(pa) > len(pb):
+		return 1
+	}
+	return 0
+}
+
+// compareNumeric compares digit strings of any length without overflow.
+func compareNumeric(a, b string) int {
+	if !AllDigits(a) || !AllDigits(b) {
+		return strings.Compare(a, b)
+	}
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		if len(a) < len(b) {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(a, b)
+}

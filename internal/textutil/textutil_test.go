@@ -57,3 +57,24 @@ func FuzzValidHostName(f *testing.F) {
 		}
 	})
 }
+
+func TestCompareVersions(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{
+		{"7.10", "7.9", 1},
+		{"7.9", "7.9.1", -1},
+		{"7.9.0", "7.9", 1},
+		{"8.4.2.30302", "8.4.2.30302", 0},
+		{"08.1", "8.1", 0},
+		{"7.4.1.20439", "7.3.15", 1},
+	} {
+		if got := CompareVersions(tc.a, tc.b); got != tc.want {
+			t.Errorf("CompareVersions(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+		if got := CompareVersions(tc.b, tc.a); got != -tc.want {
+			t.Errorf("CompareVersions(%q, %q) = %d, want %d", tc.b, tc.a, got, -tc.want)
+		}
+	}
+}
