@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
-	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 )
 
 // The fake CLIs of the fixture trees are shell scripts, hence !windows.

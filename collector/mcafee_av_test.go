@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
 )
 
 // avGolden compares the collector's samples (durations left out) with

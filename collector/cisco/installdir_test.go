@@ -39,4 +39,3 @@ func TestNewestVersionDir(t *testing.T) {
 		})
 	}
 }
-
