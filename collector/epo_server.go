@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ type epoServerConfig struct {
 	window time.Duration
 	top    int
 	// classifier is ServerMessages with the site's rows; nil for the built-in table.
-	classifier *logtail.Classifier
+	classifier *msgtable.Classifier
 }
 
 type epoServerCollector struct {
@@ -70,7 +71,7 @@ type epoServerCollector struct {
 	errors *mcafee.SequenceErrorWindow
 	counts LogLineCounts
 	// classifier is ServerMessages with the site's rows.
-	classifier *logtail.Classifier
+	classifier *msgtable.Classifier
 }
 
 func newEPOServerCollector(env Env) (Collector, error) {
@@ -120,7 +121,7 @@ func newEPOServerCollectorWith(env Env, cfg epoServerConfig) (*epoServerCollecto
 	}
 	classifier := cfg.classifier
 	if classifier == nil {
-		classifier = logtail.MustClassifier(mcafee.ServerMessages)
+		classifier = msgtable.MustClassifier(mcafee.ServerMessages)
 	}
 	return &epoServerCollector{env: env, cfg: cfg, tailer: t, errors: w, classifier: classifier}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -99,7 +100,7 @@ type mcafeeConfig struct {
 	// registry is the Windows fallback; nil where there is none.
 	registry mcafee.RegistryReader
 	// classifier is the agent log table with the site's rows; nil for the built-in one.
-	classifier *logtail.Classifier
+	classifier *msgtable.Classifier
 }
 
 // mcafeeLogFamily is one stream of agent logs with the ASCI state derived from it.

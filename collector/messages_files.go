@@ -2,9 +2,9 @@ package collector
 
 import (
 	"github.com/alecthomas/kingpin/v2"
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgfile"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
@@ -59,15 +59,15 @@ func mcafeeEventOutcome(event string) string {
 
 // LoadClassifier builds a collector's classifier (mcafee, epo_server, qualys) from its
 // built-in table and the site messages-file (path "" for none).
-func LoadClassifier(collector, path string) (*logtail.Classifier, error) {
+func LoadClassifier(collector, path string) (*msgtable.Classifier, error) {
 	return loadClassifier(collector, path)
 }
 
-func loadClassifier(collector, path string) (*logtail.Classifier, error) {
+func loadClassifier(collector, path string) (*msgtable.Classifier, error) {
 	t, _ := MessageTable(collector)
 	rules, err := msgfile.Load(path, t)
 	if err != nil {
 		return nil, err
 	}
-	return logtail.NewClassifier(rules)
+	return msgtable.NewClassifier(rules)
 }

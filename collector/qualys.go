@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"io/fs"
 	"path/filepath"
 	"runtime"
@@ -88,10 +89,10 @@ const qualysLogSource = "qualys_cloud_agent"
 const qualysInstallDir = "/usr/local/qualys/cloud-agent"
 
 var (
-	qualysClassifier = logtail.MustClassifier(qualys.LogMessages)
+	qualysClassifier = msgtable.MustClassifier(qualys.LogMessages)
 	// The WinHTTP rows also run on their own: a line naming a 12xxx code is usually
 	// classified as an HTTP or platform failure first, and the reason is still wanted.
-	qualysWinHTTPClassifier = logtail.MustClassifier(rulesFor(qualys.LogMessages, qualys.EventWinHTTPError))
+	qualysWinHTTPClassifier = msgtable.MustClassifier(rulesFor(qualys.LogMessages, qualys.EventWinHTTPError))
 	qualysEventOutcome      = func() map[string]string {
 		m := make(map[string]string, len(qualys.LogEvents))
 		for _, e := range qualys.LogEvents {
@@ -101,8 +102,8 @@ var (
 	}()
 )
 
-func rulesFor(rules []logtail.Rule, event string) []logtail.Rule {
-	var out []logtail.Rule
+func rulesFor(rules []msgtable.Rule, event string) []msgtable.Rule {
+	var out []msgtable.Rule
 	for _, r := range rules {
 		if r.Event == event {
 			out = append(out, r)
@@ -131,7 +132,7 @@ type qualysCollector struct {
 	parse    func(string, *time.Location) (qualys.LogLine, bool)
 	store    *logtail.Store
 	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
-	classifier *logtail.Classifier
+	classifier *msgtable.Classifier
 	// packages reads the version from dpkg or rpm.
 	packages *pkgdb.Finder
 	// syslogTailer reads the agent's records from the host's syslog files once the conf

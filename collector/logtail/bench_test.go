@@ -2,6 +2,7 @@ package logtail
 
 import (
 	"context"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -49,10 +50,10 @@ func benchLog(b *testing.B, ja bool) (string, int64) {
 	return path, fi.Size()
 }
 
-func benchRules() []Rule {
-	rules := make([]Rule, len(synthlog.Literals))
+func benchRules() []msgtable.Rule {
+	rules := make([]msgtable.Rule, len(synthlog.Literals))
 	for i, lit := range synthlog.Literals {
-		rules[i] = Rule{Event: "e" + strconv.Itoa(i), Any: []string{lit}}
+		rules[i] = msgtable.Rule{Event: "e" + strconv.Itoa(i), Any: []string{lit}}
 	}
 	return rules
 }
@@ -72,7 +73,7 @@ func BenchmarkColdScan(b *testing.B) {
 					name = "read+classify"
 				}
 				b.Run(name, func(b *testing.B) {
-					c := MustClassifier(benchRules())
+					c := msgtable.MustClassifier(benchRules())
 					b.SetBytes(size)
 					var lines, matched uint64
 					var before, after runtime.MemStats
@@ -147,7 +148,7 @@ func BenchmarkIncremental(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer w.Close()
-			c := MustClassifier(benchRules())
+			c := msgtable.MustClassifier(benchRules())
 			b.SetBytes(int64(len(chunk)))
 			for b.Loop() {
 				if _, err := w.Write(chunk); err != nil {
@@ -173,13 +174,13 @@ func BenchmarkClassify(b *testing.B) {
 		raw = raw[:8<<20]
 	}
 	msgs := strings.Split(string(raw), "\n")
-	short := append(benchRules(), Rule{Event: "short", Any: []string{"\x00\x01"}})
+	short := append(benchRules(), msgtable.Rule{Event: "short", Any: []string{"\x00\x01"}})
 	for _, tc := range []struct {
 		name  string
-		rules []Rule
+		rules []msgtable.Rule
 	}{{"skip", benchRules()}, {"automaton", short}} {
 		b.Run(tc.name, func(b *testing.B) {
-			c := MustClassifier(tc.rules)
+			c := msgtable.MustClassifier(tc.rules)
 			b.SetBytes(int64(len(raw)))
 			for b.Loop() {
 				for _, m := range msgs {

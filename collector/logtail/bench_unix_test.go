@@ -4,6 +4,7 @@ package logtail
 
 import (
 	"context"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"os"
 	"syscall"
 	"testing"
@@ -24,7 +25,7 @@ func BenchmarkBackfillPeakRSS(b *testing.B) {
 		b.Fatal(err)
 	}
 	f.Close()
-	c := MustClassifier(benchRules())
+	c := msgtable.MustClassifier(benchRules())
 	for b.Loop() {
 		tl := NewTailer(Source{Name: "bench", Globs: []string{path}}, nil, nil)
 		if err := tl.Poll(context.Background(), func(r Record) { c.Classify(r.Text) }); err != nil {

@@ -1,10 +1,9 @@
 package mcafee
 
 import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"sync"
 	"time"
-
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
 // Agent log events; the closed set is documented in doc.go.
@@ -76,7 +75,7 @@ func FailureReason(event string) string {
 // Order matters: the first matching row wins, so specific rows precede general ones.
 
 // AgentMessages classifies agent log messages (MA 5.x masvc/macmnsvc and MA 4.x Agent_ logs).
-var AgentMessages = []logtail.Rule{
+var AgentMessages = []msgtable.Rule{
 	// Key refused after the MA 4.5 -> 4.6/4.8 upgrade: the first ASCI fails until the
 	// 2048-bit key is loaded (sources.md S1, community thread 76444 cited in sources.md S14).
 	{Event: EventKeyUpdateRequired, Any: []string{"access denied;agent to update keys", "access denied; agent to update keys"},
@@ -164,8 +163,8 @@ var AgentMessages = []logtail.Rule{
 }
 
 // DefaultAgentClassifier returns the compiled AgentMessages table, built once.
-var DefaultAgentClassifier = sync.OnceValue(func() *logtail.Classifier {
-	return logtail.MustClassifier(AgentMessages)
+var DefaultAgentClassifier = sync.OnceValue(func() *msgtable.Classifier {
+	return msgtable.MustClassifier(AgentMessages)
 })
 
 // AgentEvent is one classified agent log record, the input of ASCIState.Apply.
@@ -186,7 +185,7 @@ type AgentEvent struct {
 
 // EventFromLine classifies a parsed agent line; false when no row matches, which the log
 // engine counts as an unknown line.
-func EventFromLine(c *logtail.Classifier, l AgentLine) (AgentEvent, bool) {
+func EventFromLine(c *msgtable.Classifier, l AgentLine) (AgentEvent, bool) {
 	m, ok := c.Classify(l.Message)
 	if !ok {
 		return AgentEvent{}, false

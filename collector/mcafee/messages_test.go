@@ -1,17 +1,16 @@
 package mcafee
 
 import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
 func TestAgentMessagesTableIsWellFormed(t *testing.T) {
-	if _, err := logtail.NewClassifier(AgentMessages); err != nil {
+	if _, err := msgtable.NewClassifier(AgentMessages); err != nil {
 		t.Fatal(err)
 	}
 	byEventLang := map[string]map[string]bool{}

@@ -1,12 +1,11 @@
 package mcafee
 
 import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"sort"
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
 // ePO server log events.
@@ -17,7 +16,7 @@ const (
 
 // ServerMessages classifies ePO Server.log messages. The server logs in English on every
 // locale: the ja-JP copy of KB60776 (sources.md S2) quotes the same English lines.
-var ServerMessages = []logtail.Rule{
+var ServerMessages = []msgtable.Rule{
 	{Event: ServerEventSequenceInvalid, Any: []string{"sequence number invalid"},
 		Regexp: `Agent with GUID \{(?P<guid>[^{}\s]{1,64})\} sequence number invalid(?:, expected (?P<expected>[0-9]{1,18}) > (?P<compared>[0-9]{1,18}))?`,
 		Source: "sources.md S14 [V] KB60776 EPOServer; sources.md S2"},
@@ -28,8 +27,8 @@ var ServerMessages = []logtail.Rule{
 // ServerEvents is the closed set of events ServerMessages may produce.
 var ServerEvents = []string{ServerEventSequenceInvalid, ServerEventAgentRequestFailed}
 
-var serverClassifier = sync.OnceValue(func() *logtail.Classifier {
-	return logtail.MustClassifier(ServerMessages)
+var serverClassifier = sync.OnceValue(func() *msgtable.Classifier {
+	return msgtable.MustClassifier(ServerMessages)
 })
 
 // ServerLine is one record of the ePO server log (Server.log, server_<name>.log in
@@ -60,7 +59,7 @@ func ParseServerLine(line string, loc *time.Location) (ServerLine, bool) {
 
 // ParseServerLineWith is ParseServerLine classifying with c (ServerMessages plus a site's
 // rows).
-func ParseServerLineWith(c *logtail.Classifier, line string, loc *time.Location) (ServerLine, bool) {
+func ParseServerLineWith(c *msgtable.Classifier, line string, loc *time.Location) (ServerLine, bool) {
 	if loc == nil {
 		loc = time.Local
 	}

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"io"
 	"os"
 	"regexp"
@@ -26,15 +27,13 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
-
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
 // Table describes one collector's built-in message table and what a row may name.
 type Table struct {
 	// Collector names the flag: --collector.<Collector>.messages-file.
 	Collector string
-	Builtin   []logtail.Rule
+	Builtin   []msgtable.Rule
 	// Events is the closed set a row's event must belong to.
 	Events []string
 	// Outcome returns the outcome an event moves ("success", "failure" or "" for none);
@@ -69,7 +68,7 @@ const minLiteral = 3
 // the other site rows. The first matching row wins, so a built-in row wins over a site
 // row matching the same line unless the site row says override: true. An empty path
 // returns the built-in table.
-func Load(path string, t Table) ([]logtail.Rule, error) {
+func Load(path string, t Table) ([]msgtable.Rule, error) {
 	if path == "" {
 		return t.Builtin, nil
 	}
@@ -90,7 +89,7 @@ func Load(path string, t Table) ([]logtail.Rule, error) {
 }
 
 // Parse validates raw (the file's content) and merges its rows with t.Builtin.
-func Parse(raw []byte, t Table) ([]logtail.Rule, error) {
+func Parse(raw []byte, t Table) ([]msgtable.Rule, error) {
 	rows, err := ParseRows(raw, t)
 	if err != nil {
 		return nil, err
@@ -100,13 +99,13 @@ func Parse(raw []byte, t Table) ([]logtail.Rule, error) {
 
 // SiteRule is a validated row ready for the classifier.
 type SiteRule struct {
-	logtail.Rule
+	msgtable.Rule
 	Override bool
 }
 
 // Merge places override rows before builtin and the other rows after it.
-func Merge(builtin []logtail.Rule, rows []SiteRule) []logtail.Rule {
-	out := make([]logtail.Rule, 0, len(builtin)+len(rows))
+func Merge(builtin []msgtable.Rule, rows []SiteRule) []msgtable.Rule {
+	out := make([]msgtable.Rule, 0, len(builtin)+len(rows))
 	for _, r := range rows {
 		if r.Override {
 			out = append(out, r.Rule)
@@ -159,18 +158,18 @@ func ParseRows(raw []byte, t Table) ([]SiteRule, error) {
 	return out, nil
 }
 
-func validate(r Row, t Table) (logtail.Rule, error) {
+func validate(r Row, t Table) (msgtable.Rule, error) {
 	if r.ID == "" {
-		return logtail.Rule{}, errors.New("no id")
+		return msgtable.Rule{}, errors.New("no id")
 	}
 	if r.Event == "" {
-		return logtail.Rule{}, errors.New("no event")
+		return msgtable.Rule{}, errors.New("no event")
 	}
 	if !slices.Contains(t.Events, r.Event) {
-		return logtail.Rule{}, fmt.Errorf("unknown event %q (known: %s)", r.Event, strings.Join(t.Events, ", "))
+		return msgtable.Rule{}, fmt.Errorf("unknown event %q (known: %s)", r.Event, strings.Join(t.Events, ", "))
 	}
 	if strings.TrimSpace(r.Source) == "" {
-		return logtail.Rule{}, errors.New("no source: say where the message text comes from (a captured host, a KB)")
+		return msgtable.Rule{}, errors.New("no source: say where the message text comes from (a captured host, a KB)")
 	}
 	if r.Outcome != "" {
 		want := ""
@@ -181,28 +180,28 @@ func validate(r Row, t Table) (logtail.Rule, error) {
 			want = "none"
 		}
 		if r.Outcome != want {
-			return logtail.Rule{}, fmt.Errorf("outcome %q, but event %s moves outcome %s", r.Outcome, r.Event, want)
+			return msgtable.Rule{}, fmt.Errorf("outcome %q, but event %s moves outcome %s", r.Outcome, r.Event, want)
 		}
 	}
-	rule := logtail.Rule{Event: r.Event, Lang: r.Lang, Source: "messages-file: " + r.ID + ": " + r.Source}
+	rule := msgtable.Rule{Event: r.Event, Lang: r.Lang, Source: "messages-file: " + r.ID + ": " + r.Source}
 	if r.Literal == "" && r.Regexp == "" {
-		return logtail.Rule{}, errors.New("no match: give literal, regexp or both")
+		return msgtable.Rule{}, errors.New("no match: give literal, regexp or both")
 	}
 	if r.Literal != "" {
 		if len(r.Literal) < minLiteral {
-			return logtail.Rule{}, fmt.Errorf("literal %q is shorter than %d bytes", r.Literal, minLiteral)
+			return msgtable.Rule{}, fmt.Errorf("literal %q is shorter than %d bytes", r.Literal, minLiteral)
 		}
 		rule.Any = []string{r.Literal}
 	}
 	if r.Regexp != "" {
 		if _, err := regexp.Compile(r.Regexp); err != nil {
-			return logtail.Rule{}, fmt.Errorf("bad regexp: %v", err)
+			return msgtable.Rule{}, fmt.Errorf("bad regexp: %v", err)
 		}
 		rule.Regexp = r.Regexp
 		if r.Literal == "" {
 			lit := RequiredLiteral(r.Regexp)
 			if len(lit) < minLiteral {
-				return logtail.Rule{}, fmt.Errorf("regexp %q has no literal of %d bytes every match contains: add literal", r.Regexp, minLiteral)
+				return msgtable.Rule{}, fmt.Errorf("regexp %q has no literal of %d bytes every match contains: add literal", r.Regexp, minLiteral)
 			}
 			rule.Any = []string{lit}
 		}

@@ -1,17 +1,16 @@
 package msgfile
 
 import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
 var table = Table{
 	Collector: "mcafee",
-	Builtin: []logtail.Rule{
+	Builtin: []msgtable.Rule{
 		{Event: "asci_success", Any: []string{"Agent communication session closed"}, Source: "built-in"},
 	},
 	Events: []string{"asci_success", "asci_failure", "asci_start"},
@@ -77,7 +76,7 @@ func TestMergeOrderAndClassification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := logtail.NewClassifier(rules)
+	c, err := msgtable.NewClassifier(rules)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +98,7 @@ func TestMergeOrderAndClassification(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c = logtail.MustClassifier(rules)
+	c = msgtable.MustClassifier(rules)
 	if m, _ := c.Classify("Agent communication session closed"); m.Event != "asci_failure" {
 		t.Errorf("override row did not win: %q", m.Event)
 	}
@@ -152,7 +151,7 @@ func FuzzParseRows(f *testing.F) {
 			return
 		}
 		merged := Merge(table.Builtin, rows)
-		c, err := logtail.NewClassifier(merged)
+		c, err := msgtable.NewClassifier(merged)
 		if err != nil {
 			t.Fatalf("validated rows do not compile: %v", err)
 		}

@@ -1,6 +1,8 @@
 package qualys
 
-import "github.com/secagent-exporter/secagent_exporter/collector/logtail"
+import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
+)
 
 // Event names, the closed set of the `event` label of qualys_log_events_total.
 const (
@@ -65,7 +67,7 @@ var LogEvents = []LogEvent{
 //
 // Every row is UNVERIFIED against a real log (sources.md S9). Japanese rows reuse sources.md S4's
 // terms; the agent is not known to localise its log, so they only matter if it does.
-var LogMessages = []logtail.Rule{
+var LogMessages = []msgtable.Rule{
 	{
 		Event:  EventPlatformSuccess,
 		Any:    []string{"CAPI event successfully completed"},

@@ -1,14 +1,13 @@
 package qualys
 
 import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
-var logClassifier = logtail.MustClassifier(LogMessages)
+var logClassifier = msgtable.MustClassifier(LogMessages)
 
 func TestLogMessagesTable(t *testing.T) {
 	var names []string

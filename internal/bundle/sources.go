@@ -1,11 +1,11 @@
 package bundle
 
 import (
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"sync"
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
-	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
@@ -33,7 +33,7 @@ type logSource struct {
 	// message extracts the message a classifier looks at; false means the line is not
 	// a record start (continuation) and is skipped.
 	message  func(line string, loc *time.Location) (string, bool)
-	classify func() *logtail.Classifier
+	classify func() *msgtable.Classifier
 	// table names the collector whose messages-file adds site rows.
 	table string
 }
@@ -132,6 +132,6 @@ func (o Options) ciscoRegistryInstallDir() string {
 	return st.InstallDir
 }
 
-var qualysClassifier = sync.OnceValue(func() *logtail.Classifier {
-	return logtail.MustClassifier(qualys.LogMessages)
+var qualysClassifier = sync.OnceValue(func() *msgtable.Classifier {
+	return msgtable.MustClassifier(qualys.LogMessages)
 })

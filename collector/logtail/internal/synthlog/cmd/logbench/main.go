@@ -9,6 +9,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"os"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
@@ -79,11 +80,11 @@ func scan(args []string) error {
 	if err != nil {
 		return err
 	}
-	rules := make([]logtail.Rule, len(synthlog.Literals))
+	rules := make([]msgtable.Rule, len(synthlog.Literals))
 	for i, lit := range synthlog.Literals {
-		rules[i] = logtail.Rule{Event: fmt.Sprint("e", i), Any: []string{lit}}
+		rules[i] = msgtable.Rule{Event: fmt.Sprint("e", i), Any: []string{lit}}
 	}
-	c := logtail.MustClassifier(rules)
+	c := msgtable.MustClassifier(rules)
 	tl := logtail.NewTailer(logtail.Source{Name: "bench", Globs: []string{args[0]}, BackfillBytes: fi.Size() + 1}, nil, nil)
 	matched := 0
 	err = tl.Poll(context.Background(), func(r logtail.Record) {

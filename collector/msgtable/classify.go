@@ -1,9 +1,8 @@
-// Package logtail reads agent logs incrementally and classifies their records.
-//
-// This file holds the table-driven classifier every vendor package uses: the vendor
-// knowledge (message texts in English and Japanese, with the KB they come from) lives in
-// the vendor packages as []Rule data; this file only knows how to match them cheaply.
-package logtail
+// Package msgtable is the message-table classifier every vendor package uses, apart from
+// the file-reading log engine (collector/logtail): the vendor knowledge (message texts in
+// English and Japanese, with the KB they come from) lives in the vendor packages as
+// []Rule data; this package only knows how to validate them and match them cheaply.
+package msgtable
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package logtail
+package msgtable
 
 import (
 	"fmt"
@@ -88,7 +88,14 @@ var fuzzLongRules = []Rule{
 }
 
 func FuzzClassify(f *testing.F) {
-	for _, l := range append(append([]string{}, upgradeTipsLines...), kbMasvcLines...) {
+	// Messages of real agent logs (sources.md S1, S13): Japanese MA 4.x and MA 5.x masvc.
+	for _, l := range []string{
+		"ASCI の実行を開始しました。",
+		"エージェントが通信セッションを開始しました。",
+		"ePO server reports access denied;agent to update keys",
+		"Agent started performing ASCI",
+		"URL(https://0.0.0.0:443/policy/po.2103.ed16b6) request failed with curl error <56>, response code <200>, http connect code 0",
+	} {
 		f.Add(l)
 	}
 	f.Add("xxabcabxx")

@@ -1,4 +1,4 @@
-package logtail
+package msgtable
 
 import "math/bits"
 
