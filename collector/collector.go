@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"log/slog"
 	"sort"
 	"strings"
@@ -45,6 +46,17 @@ type Env struct {
 	Location *time.Location
 	// Layouts is where the agents live; nil means FlagLayouts for Paths' system.
 	Layouts *AgentLayouts
+	// Store is the one state store of StateDir, shared by every log-reading collector;
+	// nil opens one per collector (tests).
+	Store *logtail.Store
+}
+
+// logStore is env.Store, or a store of env.StateDir.
+func (env Env) logStore() *logtail.Store {
+	if env.Store != nil {
+		return env.Store
+	}
+	return logtail.OpenStore(env.StateDir, env.Logger)
 }
 
 // Factory builds a collector once, at start-up.

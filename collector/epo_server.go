@@ -67,9 +67,8 @@ type epoServerConfig struct {
 type epoServerCollector struct {
 	env    Env
 	cfg    epoServerConfig
-	tailer *logtail.Tailer
+	log    *logPipeline
 	errors *mcafee.SequenceErrorWindow
-	counts LogLineCounts
 	// classifier is ServerMessages with the site's rows.
 	classifier *msgtable.Classifier
 }
@@ -103,16 +102,15 @@ func newEPOServerCollectorWith(env Env, cfg epoServerConfig) (*epoServerCollecto
 	if len(globs) == 0 {
 		return nil, errors.New("--collector.epo_server.log: no glob given")
 	}
-	store := logtail.OpenStore(env.StateDir, env.Logger)
-	t := logtail.NewTailer(logtail.Source{
+	w := mcafee.NewSequenceErrorWindow(cfg.window, 0)
+	log := newLogPipeline(env, env.logStore(), logtail.Source{
 		Name:          epoServerLogSource,
-		Globs:         globs,
 		IsRecordStart: mcafee.IsServerRecordStart,
 		FS:            env.Paths.Host(),
 		OnSkip:        skipCounter("epo_server"),
-	}, store, env.Logger)
-	w := mcafee.NewSequenceErrorWindow(cfg.window, 0)
-	if t.Derived(w) {
+	}, w)
+	log.setGlobs(globs)
+	if log.loaded {
 		// The window may have been changed since the state was saved.
 		w.Retention = cfg.window
 		if w.Agents == nil {
@@ -123,7 +121,9 @@ func newEPOServerCollectorWith(env Env, cfg epoServerConfig) (*epoServerCollecto
 	if classifier == nil {
 		classifier = msgtable.MustClassifier(mcafee.ServerMessages)
 	}
-	return &epoServerCollector{env: env, cfg: cfg, tailer: t, errors: w, classifier: classifier}, nil
+	c := &epoServerCollector{env: env, cfg: cfg, log: log, errors: w, classifier: classifier}
+	log.beforeCommit = func() { w.Prune(c.env.Now()) }
+	return c, nil
 }
 
 func (c *epoServerCollector) Update(ctx context.Context, s *Scrape) error {
@@ -131,29 +131,24 @@ func (c *epoServerCollector) Update(ctx context.Context, s *Scrape) error {
 	if loc == nil {
 		loc = time.Local
 	}
-	err := c.tailer.Poll(ctx, func(r logtail.Record) {
+	err := c.log.poll(ctx, nil, func(r logtail.Record) lineResult {
 		line, ok := mcafee.ParseServerLineWith(c.classifier, r.Text, loc)
 		if !ok || line.Event == "" {
-			c.counts.Unclassified++
-			return
+			return lineUnclassified
 		}
-		c.counts.Classified++
 		if line.Event == mcafee.ServerEventSequenceInvalid {
 			c.errors.Add(line.AgentGUID, line.Time)
 		}
+		return lineClassified
 	})
-	files := c.tailer.FilesSeen()
+	files := c.log.filesSeen()
 	if err == nil && files == 0 {
 		err = errors.New("no ePO server log matches --collector.epo_server.log")
 	}
 	now := c.env.Now()
-	c.errors.Prune(now)
-	if cerr := c.tailer.Commit(c.errors); cerr != nil {
-		c.env.Logger.Warn("ePO server log state not saved", "err", cerr)
-	}
 	s.Source(epoServerLogSource, err)
 	s.Gauge(epoServerLogFilesDesc, float64(files))
-	emitLogLines(s, epoServerLogSource, c.counts, c.tailer.Counts())
+	c.log.emitLines(s, epoServerLogSource)
 
 	s.Counter(epoServerSequenceErrorsDesc, float64(c.errors.Total()))
 	s.Gauge(epoServerSequenceErrorAgentsDesc, float64(c.errors.Distinct(now, c.cfg.window)))

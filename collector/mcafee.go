@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,11 +104,9 @@ type mcafeeConfig struct {
 
 // mcafeeLogFamily is one stream of agent logs with the ASCI state derived from it.
 type mcafeeLogFamily struct {
-	name   string
-	tailer *logtail.Tailer
-	globs  []string
-	state  mcafee.ASCIState
-	counts LogLineCounts
+	name  string
+	log   *logPipeline
+	state mcafee.ASCIState
 }
 
 type mcafeeCollector struct {
@@ -145,14 +142,14 @@ func newMcAfeeCollector(env Env) (Collector, error) {
 }
 
 func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
-	store := logtail.OpenStore(env.StateDir, env.Logger)
+	store := env.logStore()
 	return &mcafeeCollector{
 		env:         env,
 		cfg:         cfg,
 		layout:      mcafee.AgentLayout(env.Paths.goos(), mcafee.Settings{CmdAgent: cfg.cmdagent, LogDir: cfg.logDir}),
 		store:       store,
-		agentLog:    &mcafeeLogFamily{name: mcafeeAgentLogSource},
-		macmnsvcLog: &mcafeeLogFamily{name: mcafeeMacmnsvcLogSource},
+		agentLog:    newMcAfeeLogFamily(env, store, cfg, mcafeeAgentLogSource),
+		macmnsvcLog: newMcAfeeLogFamily(env, store, cfg, mcafeeMacmnsvcLogSource),
 		packages:    newPackageFinder(env),
 	}
 }
@@ -334,57 +331,45 @@ func (c *mcafeeCollector) pollLogs(ctx context.Context, s *Scrape, dirs []string
 		{c.agentLog, c.layout.AgentLogNames, false},
 		{c.macmnsvcLog, c.layout.MacmnsvcLogNames, true},
 	} {
-		c.ensureTailer(fam.mcafeeLogFamily, logGlobs(resolved, fam.names))
-		err := fam.tailer.Poll(ctx, func(r logtail.Record) {
+		// Rebuilt when cmdagent reports another LogLocation; the ASCI state continues.
+		fam.log.setGlobs(logGlobs(resolved, fam.names))
+		err := fam.log.poll(ctx, nil, func(r logtail.Record) lineResult {
 			line, ok := mcafee.ParseAgentLine(r.Text, loc)
 			if !ok {
-				fam.counts.Unclassified++
-				return
+				return lineUnclassified
 			}
+			result := lineClassified
 			ev, ok := mcafee.EventFromLine(classifier, line)
-			if ok {
-				fam.counts.Classified++
-			} else {
-				fam.counts.Unclassified++
+			if !ok {
+				result = lineUnclassified
 				// Unclassified lines still carry the PID a restart shows in.
 				ev = mcafee.AgentEvent{Time: line.Time, Process: line.Process, PID: line.PID}
 			}
 			fam.state.Apply(ev)
+			return result
 		})
-		if cerr := fam.tailer.Commit(&fam.state); cerr != nil {
-			c.env.Logger.Warn("agent log state not saved", "source", fam.name, "err", cerr)
-		}
-		files := fam.tailer.FilesSeen()
+		files := fam.log.filesSeen()
 		// macmnsvc exists only on MA 5.x: an MA 4.x host does not list it.
-		if fam.optional && files == 0 && err == nil && fam.counts == (LogLineCounts{}) {
+		if fam.optional && files == 0 && err == nil && fam.log.counts == (LogLineCounts{}) {
 			continue
 		}
 		s.Source(fam.name, err)
 		s.Gauge(epoAgentLogFilesDesc, float64(files), fam.name)
-		emitLogLines(s, fam.name, fam.counts, fam.tailer.Counts())
+		fam.log.emitLines(s, fam.name)
 	}
 }
 
-// ensureTailer builds the family's tailer, or rebuilds it when the globs changed (cmdagent
-// reported another LogLocation). The ASCI state is loaded once: later rebuilds continue
-// from the state in memory, which the last Commit saved.
-func (c *mcafeeCollector) ensureTailer(fam *mcafeeLogFamily, globs []string) {
-	if fam.tailer != nil && slices.Equal(fam.globs, globs) {
-		return
-	}
-	first := fam.tailer == nil
-	fam.globs = globs
-	fam.tailer = logtail.NewTailer(logtail.Source{
-		Name:          fam.name,
-		Globs:         globs,
-		Encoding:      c.cfg.logEncoding,
+// newMcAfeeLogFamily reads one stream of agent logs; its globs are set per scrape.
+func newMcAfeeLogFamily(env Env, store *logtail.Store, cfg mcafeeConfig, name string) *mcafeeLogFamily {
+	fam := &mcafeeLogFamily{name: name}
+	fam.log = newLogPipeline(env, store, logtail.Source{
+		Name:          name,
+		Encoding:      cfg.logEncoding,
 		IsRecordStart: mcafee.IsAgentRecordStart,
-		FS:            c.env.Paths.Host(),
+		FS:            env.Paths.Host(),
 		OnSkip:        skipCounter("mcafee"),
-	}, c.store, c.env.Logger)
-	if first {
-		fam.tailer.Derived(&fam.state)
-	}
+	}, &fam.state)
+	return fam
 }
 
 func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, reg *mcafee.RegistryAgentInfo) {

@@ -128,21 +128,20 @@ type qualysCollector struct {
 	services winsvc.Querier
 	layout   qualys.Layout
 	logDirs  []string // resolved
-	tailer   *logtail.Tailer
+	log      *logPipeline
 	parse    func(string, *time.Location) (qualys.LogLine, bool)
 	store    *logtail.Store
 	// classifier is LogMessages with the site's rows (--collector.qualys.messages-file).
 	classifier *msgtable.Classifier
 	// packages reads the version from dpkg or rpm.
 	packages *pkgdb.Finder
-	// syslogTailer reads the agent's records from the host's syslog files once the conf
-	// says LogDestType=syslog; nil until then.
-	syslogTailer *logtail.Tailer
+	// syslog reads the agent's records from the host's syslog files once the conf says
+	// LogDestType=syslog; nil until then.
+	syslog *logPipeline
 
 	state   qualysLogState
 	events  map[string]uint64
 	winhttp map[string]uint64
-	lines   LogLineCounts
 }
 
 func newQualysCollector(env Env) (Collector, error) {
@@ -181,29 +180,29 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 	} else {
 		c.parse = qualys.ParseLogLine
 	}
-	c.store = logtail.OpenStore(env.StateDir, env.Logger)
+	c.store = env.logStore()
+	src := logtail.Source{Name: qualysLogSource, FS: env.Paths.Host(), OnSkip: skipCounter("qualys"),
+		IsRecordStart: qualys.IsRecordStart}
+	if c.windows {
+		src.IsRecordStart = qualys.IsWindowsRecordStart
+	}
+	c.log = newLogPipeline(env, c.store, src, &c.state)
 	c.buildTailer()
-	c.tailer.Derived(&c.state)
 	return c
 }
 
-// buildTailer (re)builds the log tailer over c.logDirs. A rebuild continues from the
-// state in memory, which the last Commit saved.
+// buildTailer points the log pipeline at c.logDirs. A rebuild continues from the state in
+// memory, which the last poll saved.
 func (c *qualysCollector) buildTailer() {
-	src := logtail.Source{Name: qualysLogSource, FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}
 	// Linux: Poco's numbered archives (.log.0 ... .log.N); "compress: true" would add .gz
 	// files, which the patterns leave out rather than read as text.
+	var globs []string
 	for _, dir := range c.logDirs {
 		for _, pat := range c.layout.LogPatterns {
-			src.Globs = append(src.Globs, filepath.Join(dir, pat))
+			globs = append(globs, filepath.Join(dir, pat))
 		}
 	}
-	if c.windows {
-		src.IsRecordStart = qualys.IsWindowsRecordStart
-	} else {
-		src.IsRecordStart = qualys.IsRecordStart
-	}
-	c.tailer = logtail.NewTailer(src, c.store, c.env.Logger)
+	c.log.setGlobs(globs)
 }
 
 // followLogFileDir points the log at the conf's LogFileDir (first, then the default
@@ -404,26 +403,20 @@ func (c *qualysCollector) confPaths() []string {
 // pollLog reads what the log gained since the last scrape and persists the derived state
 // with the offsets. It reports whether the log directory could be read.
 func (c *qualysCollector) pollLog(ctx context.Context, s *Scrape) bool {
-	_, err := checkLogDirs(c.env.Paths.Host(), c.logDirs)
-	if err == nil {
-		err = c.tailer.Poll(ctx, c.handleRecord)
-		if cerr := c.tailer.Commit(c.state); cerr != nil {
-			// The tailer keeps its state in memory; the next Commit retries.
-			c.env.Logger.Warn("cannot persist the qualys log state", "err", cerr)
-		}
-	}
-	return sourceResult(s, "log", err)
+	return sourceResult(s, "log", c.log.poll(ctx, c.logDirs, c.handleRecord))
 }
 
 // pollSyslog reads what the host's syslog files gained, keeping only the agent's lines.
 // It reports whether the files could be read.
 func (c *qualysCollector) pollSyslog(ctx context.Context, s *Scrape) bool {
-	if c.syslogTailer == nil {
-		src := logtail.Source{Name: qualysLogSource + "_syslog", FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}
-		src.Globs = c.env.Paths.rootAll(c.layout.SyslogFiles)
-		c.syslogTailer = logtail.NewTailer(src, c.store, c.env.Logger)
+	if c.syslog == nil {
+		// Both sources save the one derived state; the syslog's saved copy is merged in.
+		c.syslog = newLogPipeline(c.env, c.store, logtail.Source{Name: qualysLogSource + "_syslog",
+			FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}, &c.state)
 		var saved qualysLogState
-		if c.syslogTailer.Derived(&saved) {
+		c.syslog.load = &saved
+		c.syslog.setGlobs(c.env.Paths.rootAll(c.layout.SyslogFiles))
+		if c.syslog.loaded {
 			c.state.merge(saved)
 		}
 	}
@@ -431,20 +424,16 @@ func (c *qualysCollector) pollSyslog(ctx context.Context, s *Scrape) bool {
 	if c.env.Now != nil {
 		now = c.env.Now()
 	}
-	err := c.syslogTailer.Poll(ctx, func(r logtail.Record) {
+	err := c.syslog.poll(ctx, nil, func(r logtail.Record) lineResult {
 		l, ours, ok := qualys.ParseSyslogLine(r.Text, c.env.Location, now)
 		if !ours {
-			return // another program's line
+			return lineIgnored // another program's line
 		}
 		if !ok {
-			c.lines.Unclassified++
-			return
+			return lineUnclassified
 		}
-		c.handleLine(l)
+		return c.handleLine(l)
 	})
-	if cerr := c.syslogTailer.Commit(c.state); cerr != nil {
-		c.env.Logger.Warn("cannot persist the qualys syslog state", "err", cerr)
-	}
 	return sourceResult(s, "syslog", err)
 }
 
@@ -462,17 +451,16 @@ func (st *qualysLogState) merge(o qualysLogState) {
 	}
 }
 
-func (c *qualysCollector) handleRecord(r logtail.Record) {
+func (c *qualysCollector) handleRecord(r logtail.Record) lineResult {
 	l, ok := c.parse(r.Text, c.env.Location)
 	if !ok {
-		c.lines.Unclassified++
-		return
+		return lineUnclassified
 	}
-	c.handleLine(l)
+	return c.handleLine(l)
 }
 
 // handleLine classifies one parsed agent record, from the log file or from syslog.
-func (c *qualysCollector) handleLine(l qualys.LogLine) {
+func (c *qualysCollector) handleLine(l qualys.LogLine) lineResult {
 	if v := qualys.AgentVersion(l); v != "" {
 		c.state.Version = v
 	}
@@ -484,10 +472,8 @@ func (c *qualysCollector) handleLine(l qualys.LogLine) {
 	}
 	m, ok := c.classifier.Classify(l.Message)
 	if !ok {
-		c.lines.Unclassified++
-		return
+		return lineUnclassified
 	}
-	c.lines.Classified++
 	c.events[m.Event]++
 	// Newest by time, not by position: the agent's threads do not always write in order.
 	latest := func(t *time.Time) {
@@ -504,6 +490,7 @@ func (c *qualysCollector) handleLine(l qualys.LogLine) {
 	if m.Event == qualys.EventManifestDownloaded {
 		latest(&c.state.LastManifest)
 	}
+	return lineClassified
 }
 
 // emitLog records the log-derived series. The platform timestamps are only reported when
@@ -522,7 +509,7 @@ func (c *qualysCollector) emitLog(s *Scrape, logRead bool) {
 		}
 		s.Counter(qualysLogEventsDesc, float64(c.events[e.Name]), e.Name)
 	}
-	emitLogLines(s, qualysLogSource, c.lines, c.tailer.Counts())
+	c.log.emitLines(s, qualysLogSource, c.syslog)
 }
 
 // sourceResult records a source, degrading instead of failing when the exporter lacks

@@ -448,7 +448,7 @@ while [ $i -lt 300 ]; do printf '\377\376\000\033[2J%d=;:\r\n' $i; i=$((i+1)); d
 				appendFile(t, h.path(qualysLog), qualysLine("11:56:00.000", "CAPI event successfully completed"))
 			},
 			collector: "mcafee",
-			logLine:   `level=WARN .*(agent log state not saved|state directory not writable).*`,
+			logLine:   `level=WARN .*(log state not saved|state directory not writable).*`,
 			check: func(t *testing.T, h *faultHost, before, after series) {
 				wantGrowth(t, before, after, "mcafee_agent_log", 1)
 				wantGrowth(t, before, after, "qualys_cloud_agent", 1)
@@ -480,7 +480,7 @@ while [ $i -lt 300 ]; do printf '\377\376\000\033[2J%d=;:\r\n' $i; i=$((i+1)); d
 			},
 			inject:    func(t *testing.T, h *faultHost) {},
 			collector: "mcafee",
-			logLine:   `level=WARN .*msg="log state corrupt; starting with a bounded backfill" collector=mcafee logged_source=mcafee_agent_log`,
+			logLine:   `level=WARN .*msg="log state corrupt; starting with a bounded backfill".* logged_source=mcafee_agent_log`,
 			check: func(t *testing.T, h *faultHost, before, after series) {
 				// Started again from the bounded backfill: the same as a fresh start, the
 				// lost state's counts not added on top.

@@ -30,6 +30,7 @@ import (
 	"github.com/prometheus/exporter-toolkit/web/kingpinflag"
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
+	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 )
 
 const exporterName = "secagent_exporter"
@@ -304,6 +305,7 @@ func buildCollectorsWith(o *options, logger *slog.Logger, refresher *collector.R
 		Runner:    newRunner(o),
 		Refresher: refresher,
 		StateDir:  o.stateDir,
+		Store:     logtail.OpenStore(o.stateDir, logger), // one store for every log source
 		Now:       exporterClock(o),
 		Location:  loc,
 	}
