@@ -267,10 +267,10 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		}
 	}
 
-	local, localErr := readParsed(hfs, filepath.Join(root, "local.xml"), cisco.ParseLocalXML)
+	local, localErr := readParsed(hfs, "cisco.local_xml", filepath.Join(root, "local.xml"), cisco.ParseLocalXML)
 	localOK := s.Source("local_xml", localErr)
 
-	policy, policyErr := readParsed(hfs, filepath.Join(root, "policy.xml"), cisco.ParsePolicyXML)
+	policy, policyErr := readParsed(hfs, "cisco.policy_xml", filepath.Join(root, "policy.xml"), cisco.ParsePolicyXML)
 	if s.SourceOptional("policy_xml", policyErr) {
 		if policy.Serial != nil {
 			s.Gauge(ciscoPolicySerialDesc, float64(*policy.Serial))
@@ -384,9 +384,9 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		s.Bool(ciscoRunningDesc, running)
 	}
 
-	global, err := readParsed(p.Host(), p.Root(ciscoLinuxGlobalXML), cisco.ParseGlobalXML)
+	global, err := readParsed(p.Host(), "cisco.global_xml", p.Root(ciscoLinuxGlobalXML), cisco.ParseGlobalXML)
 	s.Source("global_xml", err)
-	local, err := readParsed(p.Host(), p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
+	local, err := readParsed(p.Host(), "cisco.local_xml", p.Root(ciscoLinuxLocalXML), cisco.ParseLocalXML)
 	s.Source("local_xml", err)
 	// global.xml is the connector's own word; the package database when it gives none.
 	version, reason := global.Version, ""
@@ -510,31 +510,34 @@ func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	s.Source("clamav_definitions", errors.Join(errs...))
 }
 
+// readCVDHeader parses the 512-byte header of a ClamAV database, read again only when
+// the file's identity changed (freshclam replaces the file on an update).
 func readCVDHeader(hfs hostfs.FS, path string) (cisco.CVDHeader, error) {
+	return cachedParse(hostFileCache, "cisco.cvd_header", hfs, path, readCVDHead, cisco.ParseCVDHeader)
+}
+
+// readCVDHead reads the first 512 bytes of a database (hundreds of MiB).
+func readCVDHead(hfs hostfs.FS, path string) ([]byte, error) {
 	f, err := hfs.Open(path)
 	if err != nil {
-		return cisco.CVDHeader{}, err
+		return nil, err
 	}
 	defer f.Close()
 	head := make([]byte, 512)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return cisco.CVDHeader{}, err
+		return nil, err
 	}
-	return cisco.ParseCVDHeader(head[:n])
+	return head[:n], nil
 }
 
 // readParsed reads a connector file (local.xml, policy.xml, global.xml) through the
-// host-file layer and parses it. Real files are a few hundred KiB at most (policy.xml
-// with long exclusion lists); one over hostfs.MaxXML is refused before it is read, so a
-// 16 MiB file costs no memory, and a FIFO in its place fails at once.
-func readParsed[T any](hfs hostfs.FS, path string, parse func([]byte) (T, error)) (T, error) {
-	b, err := hfs.ReadFile(path, hostfs.MaxXML)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return parse(b)
+// host-file layer and parses it; kind names the parser. Real files are a few hundred KiB
+// at most (policy.xml with long exclusion lists); one over hostfs.MaxXML is refused
+// before it is read, so a 16 MiB file costs no memory, and a FIFO in its place fails at
+// once. The parse is kept while the file's identity does not change (fileCache).
+func readParsed[T any](hfs hostfs.FS, kind, path string, parse func([]byte) (T, error)) (T, error) {
+	return cachedParse(hostFileCache, kind, hfs, path, readXML, parse)
 }
 
 func firstNonEmpty(values ...string) string {

@@ -237,18 +237,14 @@ func (c *qualysCollector) Update(ctx context.Context, s *Scrape) error {
 
 func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
-	confPath, confRaw, confErr := readFirst(p.Host(), c.confPaths())
-	var conf qualys.AgentConf
-	if confPath != "" && confErr == nil {
-		conf, confErr = qualys.ParseAgentConf(confRaw)
-	}
+	confPath, conf, confErr := readFirst(p.Host(), "qualys.agent_conf", c.confPaths(), qualys.ParseAgentConf)
 	// The host id lives in <HostIdSearchDir>/qualys/hostid (default /etc); a dir that is
 	// not an absolute path is not followed.
 	hostIDFile, hostIDDirOK := qualys.HostIDFile(conf.HostIDSearchDir)
 	if !hostIDDirOK {
 		c.env.Logger.Debug("qualys-cloud-agent.conf HostIdSearchDir is not an absolute path; reading the default host id file")
 	}
-	hostIDRaw, hostIDErr := p.Host().ReadFile(p.Root("/"+hostIDFile), hostfs.MaxSmall)
+	hostIDRaw, hostIDErr := cachedParse(hostFileCache, "qualys.hostid", p.Host(), p.Root("/"+hostIDFile), readSmall, rawBytes)
 	procs, procErr := scanQualysProcesses(ctx, s, p)
 	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
 		procs.running[qualys.ProcAgent] || exists(p.Root(qualysInstallDir))
@@ -291,11 +287,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		hostID = hostIDLabel(s, hostIDRaw, hostIDErr)
 	}
 
-	proxyPath, proxyRaw, proxyErr := readFirst(p.Host(), c.rootAll(qualys.ProxyEnvPaths))
-	var proxy qualys.ProxyConfig
-	if proxyPath != "" && proxyErr == nil {
-		proxy, proxyErr = qualys.ParseProxyEnv(proxyRaw)
-	}
+	proxyPath, proxy, proxyErr := readFirst(p.Host(), "qualys.proxy_env", c.rootAll(qualys.ProxyEnvPaths), qualys.ParseProxyEnv)
 	if proxyPath == "" || sourceResult(s, "proxy_env", proxyErr) {
 		s.Bool(qualysProxyConfiguredDesc, len(proxy.Proxies) > 0)
 		s.Bool(qualysProxyAuthDesc, proxy.AuthConfigured)
@@ -541,17 +533,19 @@ func (c *qualysCollector) emitLog(s *Scrape, logRead bool) {
 	emitLogLines(s, qualysLogSource, c.lines, c.tailer.Counts())
 }
 
-// readFirst reads the first of paths that exists. path is "" when none does; err is the
-// read error of the one that exists.
-func readFirst(hfs hostfs.FS, paths []string) (path string, raw []byte, err error) {
+// readFirst reads and parses the first of paths that exists (kind names the parser; the
+// parse is kept while the file's identity does not change, see fileCache). path is ""
+// when none exists; err is the read or parse error of the one that does.
+func readFirst[T any](hfs hostfs.FS, kind string, paths []string, parse func([]byte) (T, error)) (path string, v T, err error) {
 	for _, p := range paths {
-		raw, err = hfs.ReadFile(p, hostfs.MaxSmall)
+		v, err = cachedParse(hostFileCache, kind, hfs, p, readSmall, parse)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		return p, raw, err
+		return p, v, err
 	}
-	return "", nil, nil
+	var zero T
+	return "", zero, nil
 }
 
 // sourceResult records a source, degrading instead of failing when the exporter lacks
