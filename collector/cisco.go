@@ -306,7 +306,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 	default:
 		return cisco.Posture{}, false // install_dir already failed: nothing to run
 	}
-	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_posture", path, "posture")
+	res, memo, runErr := c.env.runCLIMemo(ctx, s, cliCiscoAmpcli, "ampcli_posture", path, "posture")
 	if errors.Is(runErr, ErrCommandNotFound) {
 		// Connectors before 8.x may ship without AmpCLI (sources.md S6): the files
 		// still tell most of the story, so this degrades rather than fails.
@@ -318,7 +318,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 		s.Source("ampcli_posture", runErr)
 		return cisco.Posture{}, false
 	}
-	p, err := cisco.ParsePosture(res.Stdout)
+	p, err := parseCLI(memo, "cisco.posture", func() (cisco.Posture, error) { return cisco.ParsePosture(res.Stdout) })
 	if err != nil && runErr != nil {
 		err = runErr
 	}
@@ -405,13 +405,15 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 // scan and the active faults.
 func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 	path := c.env.Paths.Root(firstNonEmpty(c.cfg.ampcli, ciscoLinuxAmpcli))
-	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_status", path, "status")
+	res, memo, runErr := c.env.runCLIMemo(ctx, s, cliCiscoAmpcli, "ampcli_status", path, "status")
 	var cmdErr *CommandError
 	if runErr != nil && !(errors.As(runErr, &cmdErr) && !cmdErr.TimedOut && len(res.Stdout) > 0) {
 		s.Source("ampcli_status", runErr)
 		return
 	}
-	st, err := cisco.ParseAmpcliStatus(res.Stdout, c.env.Location)
+	st, err := parseCLI(memo, cliParseKey{"cisco.ampcli_status", c.env.Location}, func() (cisco.AmpcliStatus, error) {
+		return cisco.ParseAmpcliStatus(res.Stdout, c.env.Location)
+	})
 	if errors.Is(err, cisco.ErrDaemonUnreachable) {
 		// ampcli ran but ampdaemon did not answer: the connector is down, which
 		// connector_running already shows; faults are unknown, not absent.
