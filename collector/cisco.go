@@ -479,9 +479,19 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	dir := c.env.Paths.Root(c.cfg.clamavDir)
 	hfs := c.env.Paths.Host()
-	if _, err := hfs.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+	// One listing of the directory instead of a stat of each name: most of the six
+	// names (.cvd and .cld of three databases) are absent on any host.
+	entries, err := hfs.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		c.env.Logger.Debug("no ClamAV database directory", "dir", dir)
 		return
+	}
+	var listed map[string]bool // nil: the listing failed, every name is tried as before
+	if err == nil {
+		listed = make(map[string]bool, len(entries))
+		for _, e := range entries {
+			listed[e.Name()] = true
+		}
 	}
 	var errs []error
 	for _, db := range clamavDatabases {
@@ -489,6 +499,9 @@ func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 		// freshclam keeps a database as .cvd (as downloaded) or .cld (after
 		// incremental updates); if both linger, the newer version is the one loaded.
 		for _, ext := range []string{".cvd", ".cld"} {
+			if listed != nil && !listed[db+ext] {
+				continue // as a missing file
+			}
 			h, err := readCVDHeader(hfs, filepath.Join(dir, db+ext))
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
