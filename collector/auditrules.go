@@ -5,8 +5,6 @@ import (
 	"io/fs"
 	"path/filepath"
 	"strings"
-
-	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // auditRulesImmutable reports whether the rules loaded at boot end with "-e 2". Shared by
@@ -30,19 +28,31 @@ func auditRulesImmutable(p Paths) (bool, error) {
 	}
 	immutable := false
 	for _, f := range files {
-		raw, err := hfs.ReadFile(f, hostfs.MaxSmall)
+		// Each file's last -e setting, kept while the file's identity does not change.
+		last, err := cachedParse(hostFileCache, "audit_rules", hfs, f, readSmall, lastAuditEnable)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return false, err
 		}
-		for _, line := range strings.Split(string(raw), "\n") {
-			fields := strings.Fields(line)
-			if len(fields) >= 2 && fields[0] == "-e" {
-				immutable = fields[1] == "2"
-			}
+		if last.set {
+			immutable = last.immutable
 		}
 	}
 	return immutable, nil
+}
+
+// auditEnable is the last "-e" line of one rules file.
+type auditEnable struct{ set, immutable bool }
+
+func lastAuditEnable(raw []byte) (auditEnable, error) {
+	var last auditEnable
+	for _, line := range strings.Split(string(raw), "\n") {
+		fields := strings.Fields(line)
+		if len(fields) >= 2 && fields[0] == "-e" {
+			last = auditEnable{set: true, immutable: fields[1] == "2"}
+		}
+	}
+	return last, nil
 }

@@ -267,10 +267,10 @@ func (c *ciscoCollector) updateWindows(ctx context.Context, s *Scrape) error {
 		}
 	}
 
-	local, localErr := readParsed(hfs, filepath.Join(root, "local.xml"), cisco.ParseLocalXML)
+	local, localErr := readParsed(hfs, "cisco.local_xml", filepath.Join(root, "local.xml"), cisco.ParseLocalXML)
 	localOK := s.Source("local_xml", localErr)
 
-	policy, policyErr := readParsed(hfs, filepath.Join(root, "policy.xml"), cisco.ParsePolicyXML)
+	policy, policyErr := readParsed(hfs, "cisco.policy_xml", filepath.Join(root, "policy.xml"), cisco.ParsePolicyXML)
 	if s.SourceOptional("policy_xml", policyErr) {
 		if policy.Serial != nil {
 			s.Gauge(ciscoPolicySerialDesc, float64(*policy.Serial))
@@ -306,7 +306,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 	default:
 		return cisco.Posture{}, false // install_dir already failed: nothing to run
 	}
-	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_posture", path, "posture")
+	res, memo, runErr := c.env.runCLIMemo(ctx, s, cliCiscoAmpcli, "ampcli_posture", path, "posture")
 	if errors.Is(runErr, ErrCommandNotFound) {
 		// Connectors before 8.x may ship without AmpCLI (sources.md S6): the files
 		// still tell most of the story, so this degrades rather than fails.
@@ -318,7 +318,7 @@ func (c *ciscoCollector) readPosture(ctx context.Context, s *Scrape, root, versi
 		s.Source("ampcli_posture", runErr)
 		return cisco.Posture{}, false
 	}
-	p, err := cisco.ParsePosture(res.Stdout)
+	p, err := parseCLI(memo, "cisco.posture", func() (cisco.Posture, error) { return cisco.ParsePosture(res.Stdout) })
 	if err != nil && runErr != nil {
 		err = runErr
 	}
@@ -384,9 +384,9 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		s.Bool(ciscoRunningDesc, running)
 	}
 
-	global, err := readParsed(p.Host(), p.Root(c.layout.GlobalXML), cisco.ParseGlobalXML)
+	global, err := readParsed(p.Host(), "cisco.global_xml", p.Root(c.layout.GlobalXML), cisco.ParseGlobalXML)
 	s.Source("global_xml", err)
-	local, err := readParsed(p.Host(), p.Root(c.layout.LocalXML), cisco.ParseLocalXML)
+	local, err := readParsed(p.Host(), "cisco.local_xml", p.Root(c.layout.LocalXML), cisco.ParseLocalXML)
 	s.Source("local_xml", err)
 	// global.xml is the connector's own word; the package database when it gives none.
 	version, reason := global.Version, ""
@@ -405,13 +405,15 @@ func (c *ciscoCollector) updateLinux(ctx context.Context, s *Scrape) error {
 // scan and the active faults.
 func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 	path := c.env.Paths.Root(c.layout.Ampcli)
-	res, runErr := c.env.runCLI(ctx, s, cliCiscoAmpcli, "ampcli_status", path, "status")
+	res, memo, runErr := c.env.runCLIMemo(ctx, s, cliCiscoAmpcli, "ampcli_status", path, "status")
 	var cmdErr *CommandError
 	if runErr != nil && !(errors.As(runErr, &cmdErr) && !cmdErr.TimedOut && len(res.Stdout) > 0) {
 		s.Source("ampcli_status", runErr)
 		return
 	}
-	st, err := cisco.ParseAmpcliStatus(res.Stdout, c.env.Location)
+	st, err := parseCLI(memo, cliParseKey{"cisco.ampcli_status", c.env.Location}, func() (cisco.AmpcliStatus, error) {
+		return cisco.ParseAmpcliStatus(res.Stdout, c.env.Location)
+	})
 	if errors.Is(err, cisco.ErrDaemonUnreachable) {
 		// ampcli ran but ampdaemon did not answer: the connector is down, which
 		// connector_running already shows; faults are unknown, not absent.
@@ -477,9 +479,19 @@ func (c *ciscoCollector) ampcliStatus(ctx context.Context, s *Scrape) {
 func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	dir := c.env.Paths.Root(c.layout.ClamavDir)
 	hfs := c.env.Paths.Host()
-	if _, err := hfs.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+	// One listing of the directory instead of a stat of each name: most of the six
+	// names (.cvd and .cld of three databases) are absent on any host.
+	entries, err := hfs.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		c.env.Logger.Debug("no ClamAV database directory", "dir", dir)
 		return
+	}
+	var listed map[string]bool // nil: the listing failed, every name is tried as before
+	if err == nil {
+		listed = make(map[string]bool, len(entries))
+		for _, e := range entries {
+			listed[e.Name()] = true
+		}
 	}
 	var errs []error
 	for _, db := range clamavDatabases {
@@ -487,6 +499,9 @@ func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 		// freshclam keeps a database as .cvd (as downloaded) or .cld (after
 		// incremental updates); if both linger, the newer version is the one loaded.
 		for _, ext := range []string{".cvd", ".cld"} {
+			if listed != nil && !listed[db+ext] {
+				continue // as a missing file
+			}
 			h, err := readCVDHeader(hfs, filepath.Join(dir, db+ext))
 			if errors.Is(err, fs.ErrNotExist) {
 				continue
@@ -510,31 +525,34 @@ func (c *ciscoCollector) clamavDefinitions(s *Scrape) {
 	s.Source("clamav_definitions", errors.Join(errs...))
 }
 
+// readCVDHeader parses the 512-byte header of a ClamAV database, read again only when
+// the file's identity changed (freshclam replaces the file on an update).
 func readCVDHeader(hfs hostfs.FS, path string) (cisco.CVDHeader, error) {
+	return cachedParse(hostFileCache, "cisco.cvd_header", hfs, path, readCVDHead, cisco.ParseCVDHeader)
+}
+
+// readCVDHead reads the first 512 bytes of a database (hundreds of MiB).
+func readCVDHead(hfs hostfs.FS, path string) ([]byte, error) {
 	f, err := hfs.Open(path)
 	if err != nil {
-		return cisco.CVDHeader{}, err
+		return nil, err
 	}
 	defer f.Close()
 	head := make([]byte, 512)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return cisco.CVDHeader{}, err
+		return nil, err
 	}
-	return cisco.ParseCVDHeader(head[:n])
+	return head[:n], nil
 }
 
 // readParsed reads a connector file (local.xml, policy.xml, global.xml) through the
-// host-file layer and parses it. Real files are a few hundred KiB at most (policy.xml
-// with long exclusion lists); one over hostfs.MaxXML is refused before it is read, so a
-// 16 MiB file costs no memory, and a FIFO in its place fails at once.
-func readParsed[T any](hfs hostfs.FS, path string, parse func([]byte) (T, error)) (T, error) {
-	b, err := hfs.ReadFile(path, hostfs.MaxXML)
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return parse(b)
+// host-file layer and parses it; kind names the parser. Real files are a few hundred KiB
+// at most (policy.xml with long exclusion lists); one over hostfs.MaxXML is refused
+// before it is read, so a 16 MiB file costs no memory, and a FIFO in its place fails at
+// once. The parse is kept while the file's identity does not change (fileCache).
+func readParsed[T any](hfs hostfs.FS, kind, path string, parse func([]byte) (T, error)) (T, error) {
+	return cachedParse(hostFileCache, kind, hfs, path, readXML, parse)
 }
 
 func firstNonEmpty(values ...string) string {

@@ -163,14 +163,18 @@ var selinuxDefaultStoreRoots = []string{"/var/lib/selinux", "/etc/selinux"}
 // selinuxStoreRoots is the store-root of /etc/selinux/semanage.conf when it sets one,
 // else the default roots. A missing semanage.conf is the default.
 func selinuxStoreRoots(p Paths) ([]string, error) {
-	raw, err := p.Host().ReadFile(p.Root("/etc/selinux/semanage.conf"), hostfs.MaxSmall)
+	root, err := cachedParse(hostFileCache, "linux_security.semanage_conf", p.Host(), p.Root("/etc/selinux/semanage.conf"), readSmall,
+		func(raw []byte) (string, error) {
+			root, _ := semanageStoreRoot(raw)
+			return root, nil
+		})
 	if errors.Is(err, fs.ErrNotExist) {
 		return selinuxDefaultStoreRoots, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if root, ok := semanageStoreRoot(raw); ok {
+	if root != "" {
 		return []string{root}, nil
 	}
 	return selinuxDefaultStoreRoots, nil
@@ -202,10 +206,11 @@ func semanageStoreRoot(raw []byte) (string, bool) {
 }
 
 func selinuxPolicyType(hfs hostfs.FS, configPath string) (string, error) {
-	raw, err := hfs.ReadFile(configPath, hostfs.MaxSmall)
-	if err != nil {
-		return "", err
-	}
+	return cachedParse(hostFileCache, "linux_security.selinux_config", hfs, configPath, readSmall, parseSELinuxType)
+}
+
+// parseSELinuxType is the SELINUXTYPE of /etc/selinux/config, "targeted" by default.
+func parseSELinuxType(raw []byte) (string, error) {
 	policyType := "targeted"
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	for sc.Scan() {
@@ -255,20 +260,20 @@ func loadedKernelModules(procfs hostfs.FS, path string) (map[string]bool, error)
 }
 
 func passwdHasUser(hfs hostfs.FS, path, user string) (bool, error) {
-	raw, err := hfs.ReadFile(path, hostfs.MaxSmall)
+	present, err := cachedParse(hostFileCache, "linux_security.passwd\x00"+user, hfs, path, readSmall,
+		func(raw []byte) (bool, error) {
+			prefix := user + ":"
+			for _, line := range strings.Split(string(raw), "\n") {
+				if strings.HasPrefix(line, prefix) {
+					return true, nil
+				}
+			}
+			return false, nil
+		})
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	prefix := user + ":"
-	for _, line := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(line, prefix) {
-			return true, nil
-		}
-	}
-	return false, nil
+	return present, err
 }
 
 func uniqueSorted(in []string) []string {

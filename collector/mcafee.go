@@ -237,7 +237,7 @@ func (c *mcafeeCollector) cmdAgentCandidates() []string {
 // make the agent act (sources.md S12). A non-zero exit with recognisable output counts as
 // read, since the output is what the collector needs.
 func (c *mcafeeCollector) runCmdAgent(ctx context.Context, s *Scrape, path string, loc *time.Location) (*mcafee.CmdAgentInfo, error) {
-	res, runErr := c.env.runCLI(ctx, s, cliMcAfeeCmdAgent, "cmdagent", path, "-i")
+	res, memo, runErr := c.env.runCLIMemo(ctx, s, cliMcAfeeCmdAgent, "cmdagent", path, "-i")
 	var cmdErr *CommandError
 	if errors.As(runErr, &cmdErr) && (cmdErr.TimedOut || cmdErr.ExitCode < 0) {
 		// Killed (by the timeout or a crash) part-way through: what it printed may stop
@@ -250,7 +250,9 @@ func (c *mcafeeCollector) runCmdAgent(ctx context.Context, s *Scrape, path strin
 		}
 		return nil, runErr
 	}
-	info, err := mcafee.ParseCmdAgentInfo(res.Stdout, loc)
+	info, err := parseCLI(memo, cliParseKey{"mcafee.cmdagent_info", loc}, func() (mcafee.CmdAgentInfo, error) {
+		return mcafee.ParseCmdAgentInfo(res.Stdout, loc)
+	})
 	if err != nil {
 		if runErr != nil {
 			return nil, runErr

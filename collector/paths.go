@@ -113,17 +113,25 @@ func dirExists(hfs hostfs.FS, path string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// readFirst reads the first of the resolved paths that exists (bounded to
-// hostfs.MaxSmall); path is "" and err nil when none does.
-func readFirst(hfs hostfs.FS, paths []string) (path string, raw []byte, err error) {
+// readFirst reads and parses the first of the resolved paths that exists (kind names the
+// parser; the parse is kept while the file's identity does not change, see fileCache).
+// path is "" when none exists; err is the read or parse error of the one that does.
+func readFirst[T any](hfs hostfs.FS, kind string, paths []string, parse func([]byte) (T, error)) (path string, v T, err error) {
+	return readFirstIn(hostFileCache, hfs, kind, paths, parse)
+}
+
+// readFirstIn is readFirst through cache c; nil reads and parses every time (a file
+// whose parse holds credentials is not kept).
+func readFirstIn[T any](c *fileCache, hfs hostfs.FS, kind string, paths []string, parse func([]byte) (T, error)) (path string, v T, err error) {
 	for _, p := range paths {
-		raw, err = hfs.ReadFile(p, hostfs.MaxSmall)
+		v, err = cachedParse(c, kind, hfs, p, readSmall, parse)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
-		return p, raw, err
+		return p, v, err
 	}
-	return "", nil, nil
+	var zero T
+	return "", zero, nil
 }
 
 // LinuxOnlyFlag hides a flag that only means something on Linux from --help on other

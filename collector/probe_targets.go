@@ -180,14 +180,10 @@ func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []pro
 		return nil, nil
 	}
 	// The qualys collector's layout: --collector.qualys.config applies here.
-	confPath, raw, err := readFirst(c.env.Paths.Host(), c.env.Paths.rootAll(c.layouts.Qualys.ConfPaths))
+	confPath, conf, err := readFirst(c.env.Paths.Host(), "qualys.agent_conf", c.env.Paths.rootAll(c.layouts.Qualys.ConfPaths), qualys.ParseAgentConf)
 	if confPath == "" {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, []probeSource{{"qualys_agent_conf", err}}
-	}
-	conf, err := qualys.ParseAgentConf(raw)
 	if err == nil && conf.ServerURI == "" {
 		err = errors.New("ServerUri is missing or not a URL")
 	}
@@ -202,15 +198,13 @@ func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []pro
 	}
 	target := probe.Target{Agent: AgentQualys, Name: probe.JoinName(host, port)}
 
-	envPath, env, err := readFirst(c.env.Paths.Host(), c.env.Paths.rootAll(c.layouts.Qualys.ProxyEnvPaths))
+	// The logins hold the proxy password: read every run, never cached.
+	envPath, logins, err := readFirstIn(nil, c.env.Paths.Host(), "", c.env.Paths.rootAll(c.layouts.Qualys.ProxyEnvPaths), qualys.ParseProxyLogins)
 	if envPath == "" {
 		return []probe.Target{target}, sources
 	}
 	if err == nil {
-		var logins []qualys.ProxyLogin
-		if logins, err = qualys.ParseProxyLogins(env); err == nil {
-			target.Proxy, err = qualysProxy(logins)
-		}
+		target.Proxy, err = qualysProxy(logins)
 	}
 	sources = append(sources, probeSource{"qualys_proxy_env", err})
 	return []probe.Target{target}, sources

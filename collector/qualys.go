@@ -16,7 +16,6 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
-	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // The qualys collector reports the Qualys Cloud Agent's health: is it installed and
@@ -233,18 +232,14 @@ func (c *qualysCollector) Update(ctx context.Context, s *Scrape) error {
 
 func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 	p := c.env.Paths
-	confPath, confRaw, confErr := readFirst(p.Host(), c.confPaths())
-	var conf qualys.AgentConf
-	if confPath != "" && confErr == nil {
-		conf, confErr = qualys.ParseAgentConf(confRaw)
-	}
+	confPath, conf, confErr := readFirst(p.Host(), "qualys.agent_conf", c.confPaths(), qualys.ParseAgentConf)
 	// The host id lives in <HostIdSearchDir>/qualys/hostid (default /etc); a dir that is
 	// not an absolute path is not followed.
 	hostIDFile, hostIDDirOK := c.layout.HostIDFile(conf.HostIDSearchDir)
 	if !hostIDDirOK {
 		c.env.Logger.Debug("qualys-cloud-agent.conf HostIdSearchDir is not an absolute path; reading the default host id file")
 	}
-	hostIDRaw, hostIDErr := p.Host().ReadFile(p.Root(hostIDFile), hostfs.MaxSmall)
+	hostIDRaw, hostIDErr := cachedParse(hostFileCache, "qualys.hostid", p.Host(), p.Root(hostIDFile), readSmall, rawBytes)
 	procs, procErr := scanQualysProcesses(ctx, s, p)
 	installed := confPath != "" || !errors.Is(hostIDErr, fs.ErrNotExist) ||
 		procs.running[qualys.ProcAgent] || pathExists(p.Host(), p.Root(qualysInstallDir))
@@ -287,11 +282,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		hostID = hostIDLabel(s, hostIDRaw, hostIDErr)
 	}
 
-	proxyPath, proxyRaw, proxyErr := readFirst(p.Host(), c.env.Paths.rootAll(c.layout.ProxyEnvPaths))
-	var proxy qualys.ProxyConfig
-	if proxyPath != "" && proxyErr == nil {
-		proxy, proxyErr = qualys.ParseProxyEnv(proxyRaw)
-	}
+	proxyPath, proxy, proxyErr := readFirst(p.Host(), "qualys.proxy_env", c.env.Paths.rootAll(c.layout.ProxyEnvPaths), qualys.ParseProxyEnv)
 	if proxyPath == "" || sourceResult(s, "proxy_env", proxyErr) {
 		s.Bool(qualysProxyConfiguredDesc, len(proxy.Proxies) > 0)
 		s.Bool(qualysProxyAuthDesc, proxy.AuthConfigured)

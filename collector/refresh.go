@@ -91,6 +91,7 @@ type cliEntry struct {
 	mu       sync.Mutex
 	res      Result
 	err      error
+	memo     *cliMemo // parses of res, replaced with every run
 	at       time.Time
 	lastUsed time.Time
 	runs     int
@@ -103,6 +104,49 @@ type CLISnapshot struct {
 	// At is when the run finished (zero before the first run finished).
 	At       time.Time
 	Interval time.Duration
+	// memo holds the parses of this result (nil for an inline run): see parseCLI.
+	memo *cliMemo
+}
+
+// cliMemo keeps what the collectors parsed from one background result, so a result is
+// parsed once per run of the CLI instead of once per scrape. A new run brings a new memo.
+type cliMemo struct {
+	mu sync.Mutex
+	m  map[any]cliParse
+}
+
+type cliParse struct {
+	v   any
+	err error
+}
+
+// cliParseKey is a parseCLI key for a parser that depends on a time zone.
+type cliParseKey struct {
+	kind string
+	loc  *time.Location
+}
+
+// parseCLI returns parse() for the result memo belongs to, computed on first use and
+// shared by every later scrape until the CLI runs again. key names the parse and
+// everything it depends on besides the result (the parser, a time zone): comparable,
+// distinct per parser. A nil memo (an inline run) parses every time. The value is
+// shared between scrapes: callers must treat it as read-only.
+func parseCLI[T any](memo *cliMemo, key any, parse func() (T, error)) (T, error) {
+	if memo == nil {
+		return parse()
+	}
+	memo.mu.Lock()
+	defer memo.mu.Unlock()
+	if p, ok := memo.m[key]; ok {
+		v, _ := p.v.(T)
+		return v, p.err
+	}
+	v, err := parse()
+	if memo.m == nil {
+		memo.m = map[any]cliParse{}
+	}
+	memo.m[key] = cliParse{v: v, err: err}
+	return v, err
 }
 
 // NewRefresher returns a running refresher; intervals maps CLI ids to their interval (a
@@ -180,7 +224,7 @@ func (r *Refresher) Run(ctx context.Context, id, path string, args ...string) CL
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return CLISnapshot{Result: e.res, Err: e.err, At: e.at, Interval: interval}
+	return CLISnapshot{Result: e.res, Err: e.err, At: e.at, Interval: interval, memo: e.memo}
 }
 
 func (r *Refresher) loop(key string, e *cliEntry) {
@@ -220,6 +264,7 @@ func (r *Refresher) loop(key string, e *cliEntry) {
 		}
 		e.mu.Lock()
 		e.res, e.err, e.at = res, err, r.now()
+		e.memo = &cliMemo{}
 		e.runs++
 		e.mu.Unlock()
 		if first {
@@ -233,14 +278,22 @@ func (r *Refresher) loop(key string, e *cliEntry) {
 // result in s: secagent_source_last_refresh_timestamp_seconds, _last_refresh_success and
 // _refresh_interval_seconds for {collector, source}.
 func (e Env) runCLI(ctx context.Context, s *Scrape, id, source, path string, args ...string) (Result, error) {
+	res, _, err := e.runCLIMemo(ctx, s, id, source, path, args...)
+	return res, err
+}
+
+// runCLIMemo is runCLI that also returns the memo of a background result, for parseCLI
+// (nil for an inline run).
+func (e Env) runCLIMemo(ctx context.Context, s *Scrape, id, source, path string, args ...string) (Result, *cliMemo, error) {
 	if e.Refresher == nil || e.Refresher.intervals[id] <= 0 {
-		return e.Runner.Run(ctx, path, args...)
+		res, err := e.Runner.Run(ctx, path, args...)
+		return res, nil, err
 	}
 	snap := e.Refresher.Run(ctx, id, path, args...)
 	if s != nil {
 		s.refreshed(source, snap)
 	}
-	return snap.Result, snap.Err
+	return snap.Result, snap.memo, snap.Err
 }
 
 // refreshed records the freshness metrics of a background source once per scrape.

@@ -298,3 +298,69 @@ func TestRefresherForgetsUnusedCLI(t *testing.T) {
 		t.Errorf("runs went on after the loop ended: %d -> %d", before, after)
 	}
 }
+
+// A background result is parsed once, however many scrapes serve it; the next run of
+// the CLI is parsed again, and an inline run (interval 0) is parsed every time.
+func TestParseCLIOncePerBackgroundRun(t *testing.T) {
+	dir := t.TempDir()
+	// Prints the number of runs so far: each run's output differs.
+	script, _ := countingScript(t, dir, "wc -l < "+filepath.Join(dir, "runs"))
+	parses := 0
+	parse := func(out []byte) func() (string, error) {
+		return func() (string, error) {
+			parses++
+			return strings.TrimSpace(string(out)), nil
+		}
+	}
+	scrape := func(env Env) string {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		res, memo, err := env.runCLIMemo(ctx, newScrape("test"), "test.cli", "test_cli", script, "status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, _ := parseCLI(memo, "test.parse", parse(res.Stdout))
+		return v
+	}
+
+	r := newTestRefresher(t, time.Hour, 5*time.Second)
+	env := Env{Runner: r.runner, Refresher: r}
+	for range 5 {
+		if v := scrape(env); v != "1" {
+			t.Fatalf("served %q, want the first run's output", v)
+		}
+	}
+	if parses != 1 {
+		t.Errorf("one background result parsed %d times in 5 scrapes, want 1", parses)
+	}
+	// Another key is another parse of the same result.
+	ctx := context.Background()
+	_, memo, _ := env.runCLIMemo(ctx, nil, "test.cli", "test_cli", script, "status")
+	if _, err := parseCLI(memo, cliParseKey{"test.parse", time.UTC}, func() (int, error) { parses++; return 0, nil }); err != nil || parses != 2 {
+		t.Errorf("second key: err %v, %d parses, want 2", err, parses)
+	}
+
+	// A new run replaces the memo: wait for the second run of a short interval.
+	r2 := newTestRefresher(t, 50*time.Millisecond, 5*time.Second)
+	env2 := Env{Runner: r2.runner, Refresher: r2}
+	parses = 0
+	first := scrape(env2)
+	deadline := time.Now().Add(20 * time.Second)
+	for r2.Runs(script, "status") < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if second := scrape(env2); second == first || parses != 2 {
+		t.Errorf("after another run: served %q then %q with %d parses, want a new output parsed again", first, second, parses)
+	}
+
+	// Inline: every call runs and parses.
+	parses = 0
+	inline := Env{Runner: &Runner{Timeout: 5 * time.Second}}
+	for range 3 {
+		scrape(inline)
+	}
+	if parses != 3 {
+		t.Errorf("inline runs parsed %d times in 3 scrapes, want 3", parses)
+	}
+}

@@ -92,10 +92,13 @@ type Tailer struct {
 	files   []*fileState
 	known   bool // a state existed or a Poll completed: new files are read from their start
 	derived json.RawMessage
-	// committed is what the last successful Commit wrote (offsets and derived state,
-	// without its time stamp): a scrape that read nothing new does not rewrite and
-	// fsync the state file.
-	committed []byte
+	// committedFiles and committedDerived are what the last successful Commit wrote
+	// (offsets and derived state, without its time stamp): a scrape that read nothing
+	// new does not rewrite and fsync the state file. The files are compared as values,
+	// not re-encoded, so the unchanged case costs one encoding of the derived state.
+	committedFiles   []fileState
+	committedDerived []byte
+	committedOK      bool
 
 	filesSeen  atomic.Int64
 	quickPolls atomic.Int64
@@ -170,6 +173,9 @@ func (t *Tailer) Commit(v any) error {
 		return fmt.Errorf("encode derived log state of %s: %w", t.src.Name, err)
 	}
 	t.derived = raw
+	if t.committedOK && bytes.Equal(raw, t.committedDerived) && t.filesCommitted() {
+		return nil
+	}
 	st := &sourceState{
 		Version: stateVersion,
 		Source:  t.src.Name,
@@ -180,18 +186,24 @@ func (t *Tailer) Commit(v any) error {
 	for _, f := range t.files {
 		st.Files = append(st.Files, *f)
 	}
-	content, err := json.Marshal(struct {
-		Files   []fileState
-		Derived json.RawMessage
-	}{st.Files, raw})
-	if err == nil && bytes.Equal(content, t.committed) {
-		return nil
-	}
 	if err := t.store.save(st); err != nil {
 		return err
 	}
-	t.committed = content
+	t.committedFiles, t.committedDerived, t.committedOK = st.Files, raw, true
 	return nil
+}
+
+// filesCommitted reports whether the files' state is the one the last Commit wrote.
+func (t *Tailer) filesCommitted() bool {
+	if len(t.files) != len(t.committedFiles) {
+		return false
+	}
+	for i, f := range t.files {
+		if *f != t.committedFiles[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // Counts returns the cumulative counters since process start.

@@ -639,3 +639,38 @@ func TestCommitSkipsUnchangedState(t *testing.T) {
 		t.Fatalf("a changed state was not written: %v", err)
 	}
 }
+
+// Either half changing is a change: new offsets with the same derived state, and a new
+// derived state (a collector pruning by time) with the same offsets, are both written.
+func TestCommitWritesEitherChange(t *testing.T) {
+	dir := t.TempDir()
+	stateDir := t.TempDir()
+	log := filepath.Join(dir, "masvc_host.log")
+	writeFile(t, log, lines("2026-11-20 10:00:00.000 (1.1) a.Info: one"))
+	tl := NewTailer(Source{Name: "either", Globs: []string{log}}, OpenStore(stateDir, nil), nil)
+	stateFile := filepath.Join(stateDir, stateFileName("either"))
+	commit := func(what string, v any, wantWrite bool) {
+		t.Helper()
+		os.Remove(stateFile)
+		if err := tl.Commit(v); err != nil {
+			t.Fatal(err)
+		}
+		_, err := os.Stat(stateFile)
+		if written := err == nil; written != wantWrite {
+			t.Errorf("%s: written %v, want %v", what, written, wantWrite)
+		}
+	}
+	poll(t, tl)
+	commit("first", map[string]int{"n": 1}, true)
+	appendFile(t, log, lines("2026-11-20 10:00:01.000 (1.1) a.Info: two"))
+	poll(t, tl)
+	commit("offsets moved, same derived state", map[string]int{"n": 1}, true)
+	poll(t, tl)
+	commit("nothing new", map[string]int{"n": 1}, false)
+	commit("derived state changed, same offsets", map[string]int{"n": 0}, true)
+	// What was written is what a restart loads.
+	var got map[string]int
+	if !NewTailer(Source{Name: "either", Globs: []string{log}}, OpenStore(stateDir, nil), nil).Derived(&got) || got["n"] != 0 {
+		t.Errorf("restart loads %v, want n=0", got)
+	}
+}

@@ -138,7 +138,59 @@ func components(p string) []string {
 // that holds no symbolic link (the last component is one only when followLast is
 // false). A component that does not exist ends the walk with fs.ErrNotExist.
 func resolve(r *os.Root, vol, name string, followLast bool) (string, error) {
-	done := make([]string, 0, 8)
+	w := walker{top: r, dirs: []*os.Root{r}}
+	defer w.close()
+	if err := w.walk(vol, name, followLast); err != nil {
+		return "", err
+	}
+	if len(w.done) == 0 {
+		return ".", nil
+	}
+	return filepath.Join(w.done...), nil
+}
+
+// walker resolves a name one component at a time. Each directory on the way is kept
+// open (as an os.Root, opened without following a link), so a step is one lstat in an
+// open directory: stat-ing every prefix from the top of the tree instead made a
+// resolution quadratic in the depth of the path, and it was most of a scrape's system
+// calls. Where a directory cannot be opened, the step falls back to that walk from the
+// top, so errors read exactly as they did.
+type walker struct {
+	top  *os.Root
+	done []string   // resolved components, no link among them
+	dirs []*os.Root // dirs[i] is done[:i] opened (dirs[0] is top); opened on demand
+}
+
+func (w *walker) close() {
+	for _, d := range w.dirs[1:] {
+		d.Close()
+	}
+	w.dirs = w.dirs[:1]
+}
+
+// truncate drops resolved components down to n (a "..", an absolute link).
+func (w *walker) truncate(n int) {
+	w.done = w.done[:n]
+	for len(w.dirs) > n+1 {
+		w.dirs[len(w.dirs)-1].Close()
+		w.dirs = w.dirs[:len(w.dirs)-1]
+	}
+}
+
+// dirAt returns done[:n] opened, or nil when a directory on the way cannot be opened.
+func (w *walker) dirAt(n int) *os.Root {
+	for len(w.dirs) <= n {
+		i := len(w.dirs)
+		d, err := w.dirs[i-1].OpenRoot(w.done[i-1])
+		if err != nil {
+			return nil
+		}
+		w.dirs = append(w.dirs, d)
+	}
+	return w.dirs[n]
+}
+
+func (w *walker) walk(vol, name string, followLast bool) error {
 	todo := components(name)
 	links := 0
 	for len(todo) > 0 {
@@ -148,46 +200,57 @@ func resolve(r *os.Root, vol, name string, followLast bool) (string, error) {
 		case ".":
 			continue
 		case "..":
-			if len(done) > 0 {
-				done = done[:len(done)-1]
+			if len(w.done) > 0 {
+				w.truncate(len(w.done) - 1)
 			}
 			continue
 		}
-		cand := filepath.Join(append(done, c)...)
-		fi, err := r.Lstat(cand)
+		var fi fs.FileInfo
+		var err error
+		d := w.dirAt(len(w.done))
+		if d != nil {
+			fi, err = d.Lstat(c)
+		} else {
+			fi, err = w.top.Lstat(filepath.Join(append(w.done, c)...))
+		}
 		if err != nil {
-			return "", err
+			return err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 || (len(todo) == 0 && !followLast) {
-			done = append(done, c)
+			w.done = append(w.done, c)
 			continue
 		}
+		cand := filepath.Join(append(w.done, c)...)
 		if links++; links > maxLinks {
-			return "", &RefusedError{Path: cand, Reason: ReasonLinkLoop, Detail: "too many levels of symbolic links"}
+			return &RefusedError{Path: cand, Reason: ReasonLinkLoop, Detail: "too many levels of symbolic links"}
 		}
-		target, err := r.Readlink(cand)
+		var target string
+		if d != nil {
+			target, err = d.Readlink(c)
+		} else {
+			target, err = w.top.Readlink(cand)
+		}
 		if err != nil {
-			return "", err
+			return err
 		}
 		if tvol := filepath.VolumeName(target); tvol != "" {
 			if !strings.EqualFold(tvol, vol) {
-				return "", &RefusedError{Path: cand, Reason: ReasonLinkLoop, Detail: "symbolic link to another volume"}
+				return &RefusedError{Path: cand, Reason: ReasonLinkLoop, Detail: "symbolic link to another volume"}
 			}
 			target = target[len(tvol):]
 		}
 		if strings.HasPrefix(target, "/") || strings.HasPrefix(target, string(filepath.Separator)) {
 			// Absolute: it names a path of the host, that is under the tree.
-			done = done[:0]
+			w.truncate(0)
 		}
 		todo = append(components(target), todo...)
 	}
-	if len(done) == 0 {
-		return ".", nil
-	}
-	return filepath.Join(done...), nil
+	return nil
 }
 
-// do opens the tree's os.Root for name and resolves name in it.
+// do opens the tree's os.Root for name, resolves name in it and calls fn with the
+// directory holding the last component (opened during the resolution) and that
+// component's name, so fn's own call does not walk the path again.
 func (f FS) do(name string, followLast bool, fn func(r *os.Root, rel string) error) error {
 	root, rel, err := f.split(name)
 	if err != nil {
@@ -198,11 +261,19 @@ func (f FS) do(name string, followLast bool, fn func(r *os.Root, rel string) err
 		return err
 	}
 	defer r.Close()
-	res, err := resolve(r, filepath.VolumeName(root), rel, followLast)
-	if err != nil {
+	w := walker{top: r, dirs: []*os.Root{r}}
+	defer w.close()
+	if err := w.walk(filepath.VolumeName(root), rel, followLast); err != nil {
 		return withPath(err, name)
 	}
-	return fn(r, res)
+	n := len(w.done)
+	if n == 0 {
+		return fn(r, ".")
+	}
+	if d := w.dirAt(n - 1); d != nil {
+		return fn(d, w.done[n-1])
+	}
+	return fn(r, filepath.Join(w.done...))
 }
 
 func withPath(err error, name string) error {

@@ -181,3 +181,38 @@ func TestGlobNewestFirstBounded(t *testing.T) {
 		t.Errorf("absent dir: %v %v", m, err)
 	}
 }
+
+// A file where a directory is expected on the way (etc/hostid/x): the resolution cannot
+// open it as a directory and fails as the walk from the top of the tree does, with the
+// name as given and "not a directory"; a path through a link to a directory and back up
+// resolves in the directories kept open on the way.
+func TestResolveThroughFileAndLinks(t *testing.T) {
+	host, _ := tree(t)
+	h := New(host)
+	name := filepath.Join(host, "etc", "hostid", "x")
+	for what, call := range map[string]func() error{
+		"Stat":     func() error { _, err := h.Stat(name); return err },
+		"ReadFile": func() error { _, err := h.ReadFile(name, MaxSmall); return err },
+	} {
+		err := call()
+		if err == nil {
+			t.Fatalf("%s through a file: no error", what)
+		}
+		var pe *fs.PathError
+		if !errors.As(err, &pe) || pe.Path != name || (runtime.GOOS != "windows" && err.Error() != "stat "+name+": not a directory") {
+			t.Errorf("%s through a file: %v", what, err)
+		}
+	}
+	mustLink(t, "../data/log", filepath.Join(host, "etc", "logs"))
+	// A name is cleaned lexically; a link's ".." is taken after the link: logs is data/log,
+	// its parent data.
+	mustLink(t, "logs/../log/agent.log", filepath.Join(host, "etc", "back"))
+	b, err := h.ReadFile(filepath.Join(host, "etc", "back"), MaxSmall)
+	if err != nil || string(b) != "hello\n" {
+		t.Errorf("through a relative link and ..: %q, %v", b, err)
+	}
+	fi, err := h.Stat(filepath.Join(host, "etc", "logs"))
+	if err != nil || !fi.IsDir() {
+		t.Errorf("Stat of a link to a directory: %v, %v", fi, err)
+	}
+}
