@@ -2,13 +2,14 @@ package logtail
 
 import (
 	"context"
-	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail/internal/synthlog"
 )

@@ -4,10 +4,11 @@ package logtail
 
 import (
 	"context"
-	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"os"
 	"syscall"
 	"testing"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail/internal/synthlog"
 )
