@@ -156,7 +156,7 @@ func newCiscoCollector(env Env) (Collector, error) {
 }
 
 func newCiscoCollectorWith(env Env, cfg ciscoConfig) *ciscoCollector {
-	layout := cisco.AgentLayout(env.Paths.goos(), cisco.Settings{
+	layout := cisco.AgentLayout(env.Paths.OS(), cisco.Settings{
 		Platform: cfg.platform, InstallDir: cfg.installDir, Ampcli: cfg.ampcli, ClamavDir: cfg.clamavDir,
 	})
 	return &ciscoCollector{env: env, cfg: cfg, layout: layout, packages: newPackageFinder(env)}

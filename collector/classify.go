@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
@@ -35,13 +35,6 @@ type ClassifyFile struct {
 	Records  int
 }
 
-// ShapeCount is one distinct unclassified line shape (numbers, GUIDs, addresses and hex
-// ids masked) and how many records had it.
-type ShapeCount struct {
-	Shape string
-	Count int
-}
-
 // ClassifyReport is the result of Classify.
 type ClassifyReport struct {
 	Collector    string
@@ -54,7 +47,7 @@ type ClassifyReport struct {
 	// EventOrder lists the collector's events in documentation order.
 	EventOrder []string
 	// Shapes are the unclassified shapes, most frequent first.
-	Shapes []ShapeCount
+	Shapes []msgtable.ShapeCount
 	// Outcome lists what the derived state says (ASCI or platform outcome), in order.
 	Outcome [][2]string
 }
@@ -83,7 +76,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (*ClassifyReport, error) {
 	shapes := map[string]int{}
 	unclassified := func(msg string) {
 		rep.Unclassified++
-		shapes[Shape(msg)]++
+		shapes[msgtable.Shape(msg)]++
 	}
 	var (
 		asci       mcafee.ASCIState
@@ -197,7 +190,7 @@ func Classify(ctx context.Context, o ClassifyOptions) (*ClassifyReport, error) {
 		rep.Files = append(rep.Files, cf)
 	}
 	for s, n := range shapes {
-		rep.Shapes = append(rep.Shapes, ShapeCount{Shape: s, Count: n})
+		rep.Shapes = append(rep.Shapes, msgtable.ShapeCount{Shape: s, Count: n})
 	}
 	sort.Slice(rep.Shapes, func(i, j int) bool {
 		if rep.Shapes[i].Count != rep.Shapes[j].Count {
@@ -272,78 +265,6 @@ func detectFileEncoding(path string) string {
 	return logtail.DetectEncoding(head[:n])
 }
 
-// maxShapeRunes bounds a shape: enough to write a row from, short enough for a report.
-const maxShapeRunes = 240
-
-var shapeRe = regexp.MustCompile(`\{?[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}?` +
-	`|\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b` +
-	`|\b(?:0[xX])?[0-9A-Fa-f]{8,}\b` +
-	`|[0-9]+`)
-
-// Shape masks what differs between otherwise equal lines: GUIDs become <guid>, IPv4
-// addresses <ip>, hex ids of 8 or more digits containing a letter <hex>, other digit runs
-// <n>. It is cut at maxShapeRunes runes and never holds a number, id or address.
-func Shape(msg string) string {
-	// Trim exactly what RE2's \s matches, so ShapeRegexp's \s* undoes it.
-	msg = strings.Trim(strings.ToValidUTF8(msg, "\uFFFD"), " \t\n\f\r")
-	out := shapeRe.ReplaceAllStringFunc(msg, func(m string) string {
-		switch {
-		case strings.Count(m, "-") == 4:
-			return "<guid>"
-		case strings.Count(m, ".") == 3:
-			return "<ip>"
-		case strings.IndexFunc(m, func(r rune) bool { return r < '0' || r > '9' }) >= 0:
-			return "<hex>"
-		}
-		return "<n>"
-	})
-	if r := []rune(out); len(r) > maxShapeRunes {
-		out = string(r[:maxShapeRunes]) + "…"
-	}
-	return out
-}
-
-var shapeTokenRe = regexp.MustCompile(`<guid>|<ip>|<hex>|<n>|…$`)
-
-// ShapeRegexp is an anchored regexp matching every message with the shape (surrounding
-// white space allowed, as Shape trims it).
-func ShapeRegexp(shape string) string {
-	var b strings.Builder
-	b.WriteString(`^\s*`)
-	last := 0
-	for _, loc := range shapeTokenRe.FindAllStringIndex(shape, -1) {
-		b.WriteString(regexp.QuoteMeta(shape[last:loc[0]]))
-		switch shape[loc[0]:loc[1]] {
-		case "<guid>":
-			b.WriteString(`\{?[0-9A-Fa-f-]{36}\}?`)
-		case "<ip>":
-			b.WriteString(`[0-9.]{7,15}`)
-		case "<hex>":
-			b.WriteString(`(?:0[xX])?[0-9A-Fa-f]+`)
-		case "<n>":
-			b.WriteString(`[0-9]+`)
-		default: // the cut mark: anything may follow
-			b.WriteString(`.*`)
-			return b.String()
-		}
-		last = loc[1]
-	}
-	b.WriteString(regexp.QuoteMeta(shape[last:]))
-	b.WriteString(`\s*$`)
-	return b.String()
-}
-
-// ShapeLiteral is the longest constant part of a shape, the row's prefilter.
-func ShapeLiteral(shape string) string {
-	best := ""
-	for _, part := range shapeTokenRe.Split(shape, -1) {
-		if p := strings.TrimSpace(part); len(p) > len(best) {
-			best = p
-		}
-	}
-	return best
-}
-
 // WriteClassifyReport prints rep as the classify command shows it.
 func WriteClassifyReport(w io.Writer, rep *ClassifyReport) {
 	fmt.Fprintf(w, "collector: %s\n", rep.Collector)
@@ -378,10 +299,10 @@ func WriteMessagesSkeleton(w io.Writer, rep *ClassifyReport) {
 	for i, s := range rep.Shapes {
 		fmt.Fprintf(w, "  # %d records: %s\n", s.Count, s.Shape)
 		fmt.Fprintf(w, "  - id: site-%d\n", i+1)
-		if lit := ShapeLiteral(s.Shape); len(lit) >= 3 {
+		if lit := msgtable.ShapeLiteral(s.Shape); len(lit) >= 3 {
 			fmt.Fprintf(w, "    literal: %s\n", yamlSingleQuoted(lit))
 		}
-		fmt.Fprintf(w, "    regexp: %s\n", yamlSingleQuoted(ShapeRegexp(s.Shape)))
+		fmt.Fprintf(w, "    regexp: %s\n", yamlSingleQuoted(msgtable.ShapeRegexp(s.Shape)))
 		fmt.Fprintln(w, "    event: TODO")
 		fmt.Fprintln(w, "    source: 'TODO: host, agent version and date of the captured line'")
 	}

@@ -4,9 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"strings"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 
 	"github.com/alecthomas/kingpin/v2"
 

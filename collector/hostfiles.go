@@ -5,26 +5,7 @@ import (
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
-
-	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
-
-// Host is the monitored host's file tree (--path.rootfs; on Windows the native volumes).
-// Every host file a collector reads goes through it: see package hostfs for the rules
-// (chroot-semantics links, regular files only, read caps, bounded globs).
-func (p Paths) Host() hostfs.FS {
-	if p.goos() == "windows" {
-		return hostfs.New("")
-	}
-	return hostfs.New(p.RootFS)
-}
-
-// ProcFiles and SysFiles are the --path.procfs and --path.sysfs trees, read through the
-// same layer so a bind-mounted or faked tree cannot hand out a FIFO or an endless file.
-func (p Paths) ProcFiles() hostfs.FS { return hostfs.New(orDefault(p.ProcFS, "/proc")) }
-
-// SysFiles: see ProcFiles.
-func (p Paths) SysFiles() hostfs.FS { return hostfs.New(orDefault(p.SysFS, "/sys")) }
 
 var filesSkippedDesc = prometheus.NewDesc("secagent_files_skipped_total",
 	"Host files a collector refused or left out since the exporter started, by reason: not_regular (a FIFO, device or directory where a file was expected), too_large (over the read cap for its kind), glob_limit (older matches beyond the files taken per glob), link_loop (too many symbolic links). Only reasons that occurred are listed.",

@@ -4,20 +4,11 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
+	"github.com/secagent-exporter/secagent_exporter/internal/host"
 )
 
-// AgentLayouts is where every agent lives on the monitored host, decided once from the
-// flags by each vendor package's layout function. The collectors, the probe and the
-// support bundle all read this one answer, so an operator's --collector.<vendor>.* path
-// applies to all three.
-type AgentLayouts struct {
-	McAfee mcafee.Layout
-	Cisco  cisco.Layout
-	Qualys qualys.Layout
-	// MessagesFiles are the site message tables by collector name (mcafee, epo_server,
-	// qualys); "" for none.
-	MessagesFiles map[string]string
-}
+// AgentLayouts is host.AgentLayouts: where every agent lives on the monitored host.
+type AgentLayouts = host.AgentLayouts
 
 // FlagLayouts returns the layouts the command line configures, for goos (the monitored
 // host's system: runtime.GOOS, or Paths.GOOS in tests).
@@ -39,5 +30,5 @@ func (env Env) layouts() AgentLayouts {
 	if env.Layouts != nil {
 		return *env.Layouts
 	}
-	return FlagLayouts(env.Paths.goos())
+	return FlagLayouts(env.Paths.OS())
 }

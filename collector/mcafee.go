@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
+	"github.com/secagent-exporter/secagent_exporter/internal/host"
 
 	"github.com/alecthomas/kingpin/v2"
 
@@ -133,7 +135,7 @@ func newMcAfeeCollector(env Env) (Collector, error) {
 		logEncoding: mcafeeFlags.LogEncoding,
 		classifier:  classifier,
 	}
-	if env.Paths.goos() == "windows" {
+	if env.Paths.OS() == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
 	}
 	c := newMcAfeeCollectorWith(env, cfg)
@@ -146,7 +148,7 @@ func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
 	return &mcafeeCollector{
 		env:         env,
 		cfg:         cfg,
-		layout:      mcafee.AgentLayout(env.Paths.goos(), mcafee.Settings{CmdAgent: cfg.cmdagent, LogDir: cfg.logDir}),
+		layout:      mcafee.AgentLayout(env.Paths.OS(), mcafee.Settings{CmdAgent: cfg.cmdagent, LogDir: cfg.logDir}),
 		store:       store,
 		agentLog:    newMcAfeeLogFamily(env, store, cfg, mcafeeAgentLogSource),
 		macmnsvcLog: newMcAfeeLogFamily(env, store, cfg, mcafeeMacmnsvcLogSource),
@@ -179,7 +181,7 @@ func (c *mcafeeCollector) Update(ctx context.Context, s *Scrape) error {
 		}
 		regErr = err
 	}
-	if info != nil && info.LogLocation != "" && IsAbsHostPath(info.LogLocation) {
+	if info != nil && info.LogLocation != "" && host.IsAbsHostPath(info.LogLocation) {
 		c.logLocation = info.LogLocation
 	}
 
@@ -381,7 +383,7 @@ func (c *mcafeeCollector) emitAgentInfo(s *Scrape, info *mcafee.CmdAgentInfo, re
 	if info != nil {
 		version = info.Version
 	}
-	linux := c.env.Paths.goos() != "windows"
+	linux := c.env.Paths.OS() != "windows"
 	if version == "" && linux {
 		version, reason = packageVersion(c.packages, c.layout.Packages)
 	}

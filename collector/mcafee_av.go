@@ -78,7 +78,7 @@ type mcafeeAVCollector struct {
 }
 
 func newMcAfeeAVCollector(env Env) (Collector, error) {
-	cfg := mcafeeAVConfig{goos: env.Paths.goos(), cli: *mcafeeAVCLIFlag}
+	cfg := mcafeeAVConfig{goos: env.Paths.OS(), cli: *mcafeeAVCLIFlag}
 	if cfg.goos == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
 		cfg.services = winsvc.New()

@@ -5,13 +5,15 @@ package collector
 import (
 	"strings"
 	"testing"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/host/hosttest"
 )
 
 // A cmdagent killed part-way (a crash, or the command timeout) may have printed only the
 // first keys: that output is not the agent's information, and the source fails.
 func TestMcAfeeCmdAgentKilledPartWay(t *testing.T) {
 	dir := t.TempDir()
-	cmdagent := writeScript(t, dir, "cmdagent", "echo 'Component: McAfee Agent'; echo 'AgentMode: 1'; kill -SEGV $$")
+	cmdagent := hosttest.WriteScript(t, dir, "cmdagent", "echo 'Component: McAfee Agent'; echo 'AgentMode: 1'; kill -SEGV $$")
 	env := testEnv(t, t.TempDir())
 	cfg := mcafeeConfig{cmdagent: cmdagent, logDir: t.TempDir(), logEncoding: "auto"}
 	got := collectOnce(t, "mcafee", newMcAfeeCollectorWith(env, cfg))

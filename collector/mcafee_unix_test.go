@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/internal/host/hosttest"
 )
 
 // The fake cmdagent is a shell script, so this runs where the Runner tests run.
@@ -15,7 +16,7 @@ import (
 // degraded, not failed, and the GUID and last ASCI still come through.
 func TestMcAfeeWindowsRegistryFallback(t *testing.T) {
 	dir := t.TempDir()
-	cmdagent := writeScript(t, dir, "cmdagent.exe", "echo 'service not running' >&2; exit 3")
+	cmdagent := hosttest.WriteScript(t, dir, "cmdagent.exe", "echo 'service not running' >&2; exit 3")
 	env := testEnv(t, t.TempDir())
 	env.Paths = Paths{GOOS: "windows"}
 	lastASC := time.Date(2026, 11, 16, 9, 0, 1, 0, time.UTC)

@@ -135,7 +135,7 @@ func newProbeCollector(env Env) (Collector, error) {
 		return nil, err
 	}
 	deps := probeDeps{getenv: os.Getenv}
-	if env.Paths.goos() == "windows" {
+	if env.Paths.OS() == "windows" {
 		deps.ciscoRegistry = cisco.NewRegistryReader()
 	}
 	return newProbeCollectorWith(env, cfg, deps), nil

@@ -40,7 +40,7 @@ func (c *probeCollector) agentTargets(ctx context.Context) ([]probe.Target, []pr
 }
 
 func (c *probeCollector) goos() string {
-	if c.env.Paths.goos() == "windows" {
+	if c.env.Paths.OS() == "windows" {
 		return "windows"
 	}
 	return "linux"
@@ -180,7 +180,7 @@ func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []pro
 		return nil, nil
 	}
 	// The qualys collector's layout: --collector.qualys.config applies here.
-	confPath, conf, err := readFirst(c.env.Paths.Host(), "qualys.agent_conf", c.env.Paths.rootAll(c.layouts.Qualys.ConfPaths), qualys.ParseAgentConf)
+	confPath, conf, err := readFirst(c.env.Paths.Host(), "qualys.agent_conf", c.env.Paths.RootAll(c.layouts.Qualys.ConfPaths), qualys.ParseAgentConf)
 	if confPath == "" {
 		return nil, nil
 	}
@@ -199,7 +199,7 @@ func (c *probeCollector) qualysTargets(_ context.Context) ([]probe.Target, []pro
 	target := probe.Target{Agent: AgentQualys, Name: probe.JoinName(host, port)}
 
 	// The logins hold the proxy password: read every run, never cached.
-	envPath, logins, err := readFirstIn(nil, c.env.Paths.Host(), "", c.env.Paths.rootAll(c.layouts.Qualys.ProxyEnvPaths), qualys.ParseProxyLogins)
+	envPath, logins, err := readFirstIn(nil, c.env.Paths.Host(), "", c.env.Paths.RootAll(c.layouts.Qualys.ProxyEnvPaths), qualys.ParseProxyLogins)
 	if envPath == "" {
 		return []probe.Target{target}, sources
 	}

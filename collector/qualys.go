@@ -3,13 +3,14 @@ package collector
 import (
 	"context"
 	"errors"
-	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"io/fs"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
@@ -173,7 +174,7 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		c.layout = env.Layouts.Qualys
 	}
 	dirs, _ := c.layout.LogDirs("")
-	c.logDirs = c.env.Paths.rootAll(dirs)
+	c.logDirs = c.env.Paths.RootAll(dirs)
 	if c.windows {
 		c.parse = qualys.ParseWindowsLogLine
 	} else {
@@ -215,7 +216,7 @@ func (c *qualysCollector) followLogFileDir(logFileDir string) {
 	if !ok {
 		c.env.Logger.Debug("qualys-cloud-agent.conf LogFileDir is not an absolute path; reading the default log directories")
 	}
-	resolved := c.env.Paths.rootAll(dirs)
+	resolved := c.env.Paths.RootAll(dirs)
 	if slices.Equal(resolved, c.logDirs) {
 		return
 	}
@@ -282,7 +283,7 @@ func (c *qualysCollector) updateLinux(ctx context.Context, s *Scrape) error {
 		hostID = hostIDLabel(s, hostIDRaw, hostIDErr)
 	}
 
-	proxyPath, proxy, proxyErr := readFirst(p.Host(), "qualys.proxy_env", c.env.Paths.rootAll(c.layout.ProxyEnvPaths), qualys.ParseProxyEnv)
+	proxyPath, proxy, proxyErr := readFirst(p.Host(), "qualys.proxy_env", c.env.Paths.RootAll(c.layout.ProxyEnvPaths), qualys.ParseProxyEnv)
 	if proxyPath == "" || sourceResult(s, "proxy_env", proxyErr) {
 		s.Bool(qualysProxyConfiguredDesc, len(proxy.Proxies) > 0)
 		s.Bool(qualysProxyAuthDesc, proxy.AuthConfigured)
@@ -388,7 +389,7 @@ func hostIDLabel(s *Scrape, raw []byte, readErr error) string {
 }
 
 func (c *qualysCollector) confPaths() []string {
-	return c.env.Paths.rootAll(c.layout.ConfPaths)
+	return c.env.Paths.RootAll(c.layout.ConfPaths)
 }
 
 // pollLog reads what the log gained since the last scrape and persists the derived state
@@ -406,7 +407,7 @@ func (c *qualysCollector) pollSyslog(ctx context.Context, s *Scrape) bool {
 			FS: c.env.Paths.Host(), OnSkip: skipCounter("qualys")}, &c.state)
 		var saved qualysLogState
 		c.syslog.load = &saved
-		c.syslog.setGlobs(c.env.Paths.rootAll(c.layout.SyslogFiles))
+		c.syslog.setGlobs(c.env.Paths.RootAll(c.layout.SyslogFiles))
 		if c.syslog.loaded {
 			c.state.merge(saved)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/secagent-exporter/secagent_exporter/internal/host/hosttest"
 )
 
 // countingScript is a fake CLI that appends a line to a count file on every run, so a
@@ -23,7 +24,7 @@ import (
 func countingScript(t *testing.T, dir, body string) (script, counts string) {
 	t.Helper()
 	counts = filepath.Join(dir, "runs")
-	script = writeScript(t, dir, "cli", "echo run >> "+counts+"\n"+body)
+	script = hosttest.WriteScript(t, dir, "cli", "echo run >> "+counts+"\n"+body)
 	return script, counts
 }
 
@@ -104,7 +105,7 @@ func TestRefresherFirstScrapeWaitsForFirstRun(t *testing.T) {
 	}
 
 	// Bounded by the scrape deadline: a second CLI that is slower than the deadline.
-	slow := writeScript(t, dir, "slow", "sleep 1\necho late")
+	slow := hosttest.WriteScript(t, dir, "slow", "sleep 1\necho late")
 	short, cancel2 := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel2()
 	start = time.Now()
@@ -140,13 +141,13 @@ func TestRefresherKillsHungCLIAtCommandTimeout(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Fatalf("hung CLI was not killed at the command timeout: %s", elapsed)
 	}
-	waitProcessGone(t, pidFile, "grandchild of the background run")
+	hosttest.WaitProcessGone(t, pidFile, "grandchild of the background run")
 }
 
 func TestRefresherStopKillsRunningCLI(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "cli.pid")
-	script := writeScript(t, dir, "cli", "echo $$ > "+pidFile+"\nexec sleep 300")
+	script := hosttest.WriteScript(t, dir, "cli", "echo $$ > "+pidFile+"\nexec sleep 300")
 	r := NewRefresher(&Runner{Timeout: time.Minute}, map[string]time.Duration{"test.cli": time.Hour}, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
@@ -168,9 +169,9 @@ func TestRefresherStopKillsRunningCLI(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("Stop did not return while a CLI was running")
 	}
-	waitProcessGone(t, pidFile, "CLI running at Stop")
+	hosttest.WaitProcessGone(t, pidFile, "CLI running at Stop")
 	// After Stop a run falls back to running inline rather than starting a new loop.
-	if snap := r.Run(context.Background(), "test.cli", writeScript(t, dir, "after", "echo inline")); string(snap.Result.Stdout) != "inline\n" {
+	if snap := r.Run(context.Background(), "test.cli", hosttest.WriteScript(t, dir, "after", "echo inline")); string(snap.Result.Stdout) != "inline\n" {
 		t.Errorf("run after Stop: %q, %v", snap.Result.Stdout, snap.Err)
 	}
 }

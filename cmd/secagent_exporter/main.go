@@ -31,6 +31,7 @@ import (
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
+	"github.com/secagent-exporter/secagent_exporter/internal/host"
 )
 
 const exporterName = "secagent_exporter"
@@ -312,8 +313,8 @@ func buildCollectorsWith(o *options, logger *slog.Logger, refresher *collector.R
 	return collector.NewSet(env)
 }
 
-func newRunner(o *options) *collector.Runner {
-	return &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput}
+func newRunner(o *options) *host.Runner {
+	return &host.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput}
 }
 
 // exporterClock is time.Now, or the --testing.time pinned clock.
@@ -327,8 +328,8 @@ func exporterClock(o *options) func() time.Time {
 
 // collectorPaths resolves --path.*; agent CLIs are run only by absolute path, so relative
 // roots are made absolute here.
-func collectorPaths(o *options) collector.Paths {
-	return collector.Paths{RootFS: absPath(o.rootFS), ProcFS: absPath(o.procFS), SysFS: absPath(o.sysFS)}
+func collectorPaths(o *options) host.Paths {
+	return host.Paths{RootFS: absPath(o.rootFS), ProcFS: absPath(o.procFS), SysFS: absPath(o.sysFS)}
 }
 
 func absPath(p string) string {

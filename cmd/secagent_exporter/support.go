@@ -28,6 +28,7 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 	"github.com/secagent-exporter/secagent_exporter/internal/diagnose"
+	"github.com/secagent-exporter/secagent_exporter/internal/host"
 )
 
 const (
@@ -198,19 +199,20 @@ func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options,
 		ciscoRegistry = cisco.NewRegistryReader()
 	}
 	sum, err := bundle.Write(ctx, tmp, bundle.Options{
-		CiscoRegistry: ciscoRegistry,
-		Paths:         collectorPaths(o),
-		Runner:        &collector.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
-		GOOS:          goos,
-		Location:      loc,
-		Now:           o.now(),
-		Version:       version.Print(exporterName),
-		Flags:         effectiveFlags(app),
-		Layouts:       collector.FlagLayouts(goos),
-		Metrics:       metricsText,
-		Diagnosis:     diag.Bytes(),
-		ExporterLog:   logBuf.Bytes(),
-		LogLines:      b.logLines,
+		CiscoRegistry:  ciscoRegistry,
+		Paths:          collectorPaths(o),
+		Runner:         &host.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
+		GOOS:           goos,
+		Location:       loc,
+		Now:            o.now(),
+		Version:        version.Print(exporterName),
+		Flags:          effectiveFlags(app),
+		Layouts:        collector.FlagLayouts(goos),
+		LoadClassifier: collector.LoadClassifier,
+		Metrics:        metricsText,
+		Diagnosis:      diag.Bytes(),
+		ExporterLog:    logBuf.Bytes(),
+		LogLines:       b.logLines,
 
 		MaskHostIdentifiers: b.maskHosts,
 	})

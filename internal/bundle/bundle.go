@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,18 +20,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/secagent-exporter/secagent_exporter/collector"
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
+	"github.com/secagent-exporter/secagent_exporter/internal/host"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 	"github.com/secagent-exporter/secagent_exporter/internal/redact"
 )
 
 // Options is what the command hands the bundle.
 type Options struct {
-	Paths    collector.Paths
-	Runner   *collector.Runner
+	Paths    host.Paths
+	Runner   *host.Runner
 	GOOS     string
 	Location *time.Location
 	Now      time.Time
@@ -38,7 +40,10 @@ type Options struct {
 	// Flags are the effective flag values, name -> value (flags.txt).
 	Flags map[string]string
 	// Layouts is where the agents live, as the collectors read it (collector.FlagLayouts).
-	Layouts collector.AgentLayouts
+	Layouts host.AgentLayouts
+	// LoadClassifier builds a table's classifier with the site's messages-file rows
+	// (collector.LoadClassifier); nil keeps the built-in rows.
+	LoadClassifier func(table, path string) (*msgtable.Classifier, error)
 	// CiscoRegistry gives the Windows connector's InstallDir; nil reads none.
 	CiscoRegistry cisco.RegistryReader
 	// mcafeeLogLocation is the LogLocation the bundle's cmdagent -i printed.
@@ -190,7 +195,7 @@ func addCommands(ctx context.Context, a *archive, o *Options) error {
 			res, err := o.Runner.Run(ctx, resolved, c.Args...)
 			out.Write(res.Stdout)
 			if c.Name == "mcafee_cmdagent_i" {
-				if info, perr := mcafee.ParseCmdAgentInfo(res.Stdout, o.Location); perr == nil && collector.IsAbsHostPath(info.LogLocation) {
+				if info, perr := mcafee.ParseCmdAgentInfo(res.Stdout, o.Location); perr == nil && host.IsAbsHostPath(info.LogLocation) {
 					o.mcafeeLogLocation = info.LogLocation
 				}
 			}
@@ -243,7 +248,7 @@ func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 		classifier := src.classify()
 		// The site's messages-file rows count as classified, as in the collector.
 		if path := o.Layouts.MessagesFiles[src.table]; path != "" && src.table != "" {
-			c, err := collector.LoadClassifier(src.table, path)
+			c, err := o.loadClassifier(src.table, path)
 			if err != nil {
 				fmt.Fprintf(&shapesText, "# %s: %v (built-in rows only)\n", src.Name, err)
 			} else {
@@ -288,7 +293,7 @@ func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 					if _, hit := classifier.Classify(msg); !hit {
 						count++
 						fmt.Fprintf(&unclassified, "%s/%s: %s\n", src.Name, filepath.Base(f), line)
-						shapes[collector.Shape(msg)]++
+						shapes[msgtable.Shape(msg)]++
 					}
 				}
 			}
@@ -306,9 +311,9 @@ func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 
 // writeShapes lists one source's unclassified shapes, most frequent first.
 func writeShapes(w io.Writer, source string, shapes map[string]int) {
-	list := make([]collector.ShapeCount, 0, len(shapes))
+	list := make([]msgtable.ShapeCount, 0, len(shapes))
 	for s, n := range shapes {
-		list = append(list, collector.ShapeCount{Shape: s, Count: n})
+		list = append(list, msgtable.ShapeCount{Shape: s, Count: n})
 	}
 	sort.Slice(list, func(i, j int) bool {
 		if list[i].Count != list[j].Count {
@@ -390,4 +395,11 @@ func lastLines(s string, n int) []string {
 		lines = lines[len(lines)-n:]
 	}
 	return lines
+}
+
+func (o Options) loadClassifier(table, path string) (*msgtable.Classifier, error) {
+	if o.LoadClassifier == nil {
+		return nil, errors.New("site message rows not loaded")
+	}
+	return o.LoadClassifier(table, path)
 }

@@ -1,9 +1,10 @@
 package bundle
 
 import (
-	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"sync"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"

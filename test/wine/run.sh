@@ -333,7 +333,7 @@ msi_test() {
 # Windows, through fixture trees under --path.rootfs (a Windows binary reads C:\ itself and
 # has no chmod-unreadable directories).
 wine_go_packages="./alerts ./collector ./collector/cisco ./collector/logtail ./collector/mcafee
-  ./collector/probe ./collector/qualys ./collector/msgtable ./collector/winreg ./collector/winsvc ./dashboards ./internal/diagnose ./internal/redact"
+  ./collector/probe ./collector/qualys ./collector/msgtable ./collector/winreg ./collector/winsvc ./dashboards ./internal/host ./internal/diagnose ./internal/redact"
 wine_go_skip='^(TestAuditRulesImmutable|TestCheckLogDirs|TestMcAfeeFailureReasonClearedBySuccess|TestQualysIncrementalLog|TestQualysLastSuccessSurvivesRestart|TestQualysSecretsNeverLeave|TestQualysVersionFromDocDir|TestQualysWindows|TestMcAfeeAVLinux|TestMcAfeeAVENSLDATDirectory|TestMcAfeeAVENSLCommandFailures)$'
 go_tests() {
   # shellcheck disable=SC2086

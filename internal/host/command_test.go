@@ -1,34 +1,25 @@
 //go:build !windows
 
-package collector
+package host
 
 import (
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/iotest"
 	"time"
-)
 
-func writeScript(t *testing.T, dir, name, body string) string {
-	t.Helper()
-	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
+	"github.com/secagent-exporter/secagent_exporter/internal/host/hosttest"
+)
 
 func TestRunnerKillsHungCommandAndItsChildren(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "child.pid")
 	// The script starts a grandchild that would outlive a plain kill of the direct child.
-	script := writeScript(t, dir, "hang", "sleep 300 &\necho $! > "+pidFile+"\necho started\nwait")
+	script := hosttest.WriteScript(t, dir, "hang", "sleep 300 &\necho $! > "+pidFile+"\necho started\nwait")
 	r := &Runner{Timeout: 300 * time.Millisecond}
 	start := time.Now()
 	res, err := r.Run(context.Background(), script)
@@ -43,36 +34,12 @@ func TestRunnerKillsHungCommandAndItsChildren(t *testing.T) {
 	if !strings.Contains(string(res.Stdout), "started") {
 		t.Errorf("output before the kill was lost: %q", res.Stdout)
 	}
-	waitProcessGone(t, pidFile, "grandchild, after the timeout")
-}
-
-// waitProcessGone waits up to 5 s for the process whose pid the script wrote to pidFile
-// to be gone: no such process, or a zombie waiting for init to reap it.
-func waitProcessGone(t *testing.T, pidFile, what string) {
-	t.Helper()
-	raw, err := os.ReadFile(pidFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pid, _ := strconv.Atoi(strings.TrimSpace(string(raw)))
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if err := syscall.Kill(pid, 0); errors.Is(err, syscall.ESRCH) {
-			return
-		}
-		if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && strings.Contains(string(st), ") Z ") {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: process %d still alive", what, pid)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	hosttest.WaitProcessGone(t, pidFile, "grandchild, after the timeout")
 }
 
 func TestRunnerCapsOutput(t *testing.T) {
 	dir := t.TempDir()
-	script := writeScript(t, dir, "chatty", "head -c 1000000 /dev/zero")
+	script := hosttest.WriteScript(t, dir, "chatty", "head -c 1000000 /dev/zero")
 	r := &Runner{Timeout: 5 * time.Second, MaxOutput: 1000}
 	start := time.Now()
 	res, err := r.Run(context.Background(), script)
@@ -92,7 +59,7 @@ func TestRunnerCapsOutput(t *testing.T) {
 		t.Errorf("the capped run waited for the timeout")
 	}
 	// Output at the cap exactly is whole.
-	script = writeScript(t, dir, "exact", "head -c 1000 /dev/zero")
+	script = hosttest.WriteScript(t, dir, "exact", "head -c 1000 /dev/zero")
 	if res, err := r.Run(context.Background(), script); err != nil || len(res.Stdout) != 1000 || res.Truncated {
 		t.Fatalf("output at the cap: %d bytes, truncated=%v, err=%v", len(res.Stdout), res.Truncated, err)
 	}
@@ -113,7 +80,7 @@ func TestRunnerRefusesRelativeMissingAndDirectories(t *testing.T) {
 
 func TestRunnerPassesArgumentsVerbatimWithoutShell(t *testing.T) {
 	dir := t.TempDir()
-	script := writeScript(t, dir, "echoargs", `for a in "$@"; do printf '[%s]' "$a"; done`)
+	script := hosttest.WriteScript(t, dir, "echoargs", `for a in "$@"; do printf '[%s]' "$a"; done`)
 	r := &Runner{Timeout: 5 * time.Second}
 	res, err := r.Run(context.Background(), script, "-i", "$(touch pwned); `id`", "a b")
 	if err != nil {
@@ -129,7 +96,7 @@ func TestRunnerPassesArgumentsVerbatimWithoutShell(t *testing.T) {
 
 func TestRunnerReportsExitStatusWithOutput(t *testing.T) {
 	dir := t.TempDir()
-	script := writeScript(t, dir, "degraded", "echo 'Status: Disconnected'\necho 'daemon down' >&2\nexit 3")
+	script := hosttest.WriteScript(t, dir, "degraded", "echo 'Status: Disconnected'\necho 'daemon down' >&2\nexit 3")
 	r := &Runner{Timeout: 5 * time.Second}
 	res, err := r.Run(context.Background(), script)
 	var ce *CommandError
@@ -147,48 +114,13 @@ func TestRunnerReportsExitStatusWithOutput(t *testing.T) {
 func TestRunnerDoesNotLeakEnvironment(t *testing.T) {
 	t.Setenv("HTTPS_PROXY", "http://user:secret@proxy:8080")
 	dir := t.TempDir()
-	script := writeScript(t, dir, "env", "env")
+	script := hosttest.WriteScript(t, dir, "env", "env")
 	res, err := (&Runner{Timeout: 5 * time.Second}).Run(context.Background(), script)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(res.Stdout), "secret") {
 		t.Fatalf("child saw the exporter's environment: %s", res.Stdout)
-	}
-}
-
-// A collector whose CLI hangs: the scrape deadline (shorter than the command timeout)
-// kills the CLI, the scrape answers in time, and the collector reports failure.
-func TestHungCLIIsKilledAtTheScrapeDeadline(t *testing.T) {
-	dir := t.TempDir()
-	script := writeScript(t, dir, "cmdagent", "exec sleep 300")
-	runner := &Runner{Timeout: 30 * time.Second}
-	var cliErr error
-	done := make(chan struct{})
-	set := NewSetFrom(discardLogger(), map[string]Collector{
-		"cli": funcCollector(func(ctx context.Context, s *Scrape) error {
-			defer close(done)
-			_, cliErr = runner.Run(ctx, script, "-i")
-			s.Source("cmdagent", cliErr)
-			return nil
-		}),
-	})
-	start := time.Now()
-	out := gather(t, set, 300*time.Millisecond)
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Fatalf("scrape took %s", elapsed)
-	}
-	if !strings.Contains(out, "secagent_collector_success collector=cli 0") || !strings.Contains(out, "secagent_collector_timeout collector=cli 1") {
-		t.Fatalf("want failure and timeout:\n%s", out)
-	}
-	select {
-	case <-done:
-	case <-time.After(3 * time.Second):
-		t.Fatal("the hung CLI was not killed")
-	}
-	var ce *CommandError
-	if !errors.As(cliErr, &ce) || !ce.TimedOut {
-		t.Fatalf("cli error = %v, want a timeout", cliErr)
 	}
 }
 
@@ -217,7 +149,7 @@ func TestCappedBufferReadFromMatchesWrite(t *testing.T) {
 // exporter's log and diagnose, carries the line without the secret.
 func TestRunnerRedactsStderrInErrors(t *testing.T) {
 	dir := t.TempDir()
-	script := writeScript(t, dir, "leaky", `echo "connect failed: http://svc:Hunter2Secret@proxy.corp:8080 password=Hunter2Secret" >&2; exit 3`)
+	script := hosttest.WriteScript(t, dir, "leaky", `echo "connect failed: http://svc:Hunter2Secret@proxy.corp:8080 password=Hunter2Secret" >&2; exit 3`)
 	r := &Runner{Timeout: 5 * time.Second}
 	_, err := r.Run(context.Background(), script)
 	if err == nil || !strings.Contains(err.Error(), "exit status 3") {

@@ -1,4 +1,4 @@
-package collector
+package host
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/host/hosttest"
 )
 
 // A CLI that leaves a daemon child holding its stdout: the run ends when the CLI does,
@@ -13,7 +15,7 @@ import (
 func TestRunnerKillsLeftoverChildHoldingThePipe(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "child.pid")
-	script := writeScript(t, dir, "daemonizing", "sleep 60 & echo $! > "+pidFile+"; echo status: ok")
+	script := hosttest.WriteScript(t, dir, "daemonizing", "sleep 60 & echo $! > "+pidFile+"; echo status: ok")
 	r := &Runner{Timeout: 30 * time.Second}
 	res, err := r.Run(context.Background(), script)
 	if err != nil {
@@ -22,5 +24,5 @@ func TestRunnerKillsLeftoverChildHoldingThePipe(t *testing.T) {
 	if strings.TrimSpace(string(res.Stdout)) != "status: ok" {
 		t.Errorf("output %q", res.Stdout)
 	}
-	waitProcessGone(t, pidFile, "daemon child, after the CLI exited")
+	hosttest.WaitProcessGone(t, pidFile, "daemon child, after the CLI exited")
 }

@@ -1,6 +1,6 @@
 //go:build windows
 
-package collector
+package host
 
 import (
 	"strings"

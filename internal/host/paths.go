@@ -1,13 +1,9 @@
-package collector
+package host
 
 import (
-	"errors"
-	"io/fs"
 	"path/filepath"
 	"runtime"
 	"strings"
-
-	"github.com/alecthomas/kingpin/v2"
 
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
@@ -24,7 +20,8 @@ type Paths struct {
 	GOOS string
 }
 
-func (p Paths) goos() string {
+// OS is the operating system the paths are for: GOOS, or runtime.GOOS when empty.
+func (p Paths) OS() string {
 	if p.GOOS != "" {
 		return p.GOOS
 	}
@@ -37,10 +34,10 @@ func (p Paths) goos() string {
 // <rootfs>/C/Program Files/Cisco/AMP: that is how the Windows parsers run end to end on
 // Linux against fixture trees (--collector.cisco.platform=windows).
 func (p Paths) Root(path string) string {
-	if p.goos() == "windows" {
+	if p.OS() == "windows" {
 		return path
 	}
-	if isWindowsPath(path) {
+	if IsWindowsPath(path) {
 		drive := strings.ToUpper(path[:1])
 		rest := strings.ReplaceAll(path[2:], `\`, "/")
 		path = "/" + drive + "/" + strings.TrimLeft(rest, "/")
@@ -48,8 +45,8 @@ func (p Paths) Root(path string) string {
 	return join(p.RootFS, path)
 }
 
-// rootAll resolves host paths with Root.
-func (p Paths) rootAll(paths []string) []string {
+// RootAll resolves host paths with Root.
+func (p Paths) RootAll(paths []string) []string {
 	out := make([]string, len(paths))
 	for i, path := range paths {
 		out[i] = p.Root(path)
@@ -84,11 +81,11 @@ func orDefault(v, def string) string {
 // IsAbsHostPath accepts a path read from an agent's output or configuration (cmdagent's
 // LogLocation) only as an absolute path of either OS: it decides which files are globbed.
 func IsAbsHostPath(p string) bool {
-	return strings.HasPrefix(p, "/") || isWindowsPath(p)
+	return strings.HasPrefix(p, "/") || IsWindowsPath(p)
 }
 
-// isWindowsPath reports whether path looks like `C:\...` or `C:/...`.
-func isWindowsPath(path string) bool {
+// IsWindowsPath reports whether path looks like `C:\...` or `C:/...`.
+func IsWindowsPath(path string) bool {
 	if len(path) < 3 || path[1] != ':' || (path[2] != '\\' && path[2] != '/') {
 		return false
 	}
@@ -96,50 +93,19 @@ func isWindowsPath(path string) bool {
 	return c >= 'a' && c <= 'z'
 }
 
-// pathExists, fileExists and dirExists stat a resolved path through hfs (confined,
-// links resolved inside the root): anything, a non-directory, a directory.
-func pathExists(hfs hostfs.FS, path string) bool {
-	_, err := hfs.Stat(path)
-	return err == nil
-}
-
-func fileExists(hfs hostfs.FS, path string) bool {
-	fi, err := hfs.Stat(path)
-	return err == nil && !fi.IsDir()
-}
-
-func dirExists(hfs hostfs.FS, path string) bool {
-	fi, err := hfs.Stat(path)
-	return err == nil && fi.IsDir()
-}
-
-// readFirst reads and parses the first of the resolved paths that exists (kind names the
-// parser; the parse is kept while the file's identity does not change, see fileCache).
-// path is "" when none exists; err is the read or parse error of the one that does.
-func readFirst[T any](hfs hostfs.FS, kind string, paths []string, parse func([]byte) (T, error)) (path string, v T, err error) {
-	return readFirstIn(hostFileCache, hfs, kind, paths, parse)
-}
-
-// readFirstIn is readFirst through cache c; nil reads and parses every time (a file
-// whose parse holds credentials is not kept).
-func readFirstIn[T any](c *fileCache, hfs hostfs.FS, kind string, paths []string, parse func([]byte) (T, error)) (path string, v T, err error) {
-	for _, p := range paths {
-		v, err = cachedParse(c, kind, hfs, p, readSmall, parse)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		return p, v, err
+// Host is the monitored host's file tree (--path.rootfs; on Windows the native volumes).
+// Every host file a collector reads goes through it: see package hostfs for the rules
+// (chroot-semantics links, regular files only, read caps, bounded globs).
+func (p Paths) Host() hostfs.FS {
+	if p.OS() == "windows" {
+		return hostfs.New("")
 	}
-	var zero T
-	return "", zero, nil
+	return hostfs.New(p.RootFS)
 }
 
-// LinuxOnlyFlag hides a flag that only means something on Linux from --help on other
-// systems (goos is runtime.GOOS). The flag still parses there, so a config shared
-// across a fleet keeps working.
-func LinuxOnlyFlag(goos string, f *kingpin.FlagClause) *kingpin.FlagClause {
-	if goos == "windows" {
-		return f.Hidden()
-	}
-	return f
-}
+// ProcFiles and SysFiles are the --path.procfs and --path.sysfs trees, read through the
+// same layer so a bind-mounted or faked tree cannot hand out a FIFO or an endless file.
+func (p Paths) ProcFiles() hostfs.FS { return hostfs.New(orDefault(p.ProcFS, "/proc")) }
+
+// SysFiles: see ProcFiles.
+func (p Paths) SysFiles() hostfs.FS { return hostfs.New(orDefault(p.SysFS, "/sys")) }

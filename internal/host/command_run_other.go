@@ -1,6 +1,6 @@
 //go:build !windows && !linux
 
-package collector
+package host
 
 import "os/exec"
 

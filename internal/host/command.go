@@ -1,16 +1,17 @@
-package collector
+package host
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"github.com/secagent-exporter/secagent_exporter/internal/redact"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/redact"
 )
 
 // Runner executes agent CLIs safely: never through a shell, only by absolute path, with a
