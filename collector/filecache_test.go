@@ -252,3 +252,10 @@ func TestFileCacheBounded(t *testing.T) {
 		}
 	}
 }
+
+// len is the number of cached files, for tests.
+func (c *fileCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
