@@ -15,7 +15,9 @@ VERSION_PKG = github.com/prometheus/common/version
 LDFLAGS   = -s -w -X $(VERSION_PKG).Version=$(VERSION) -X $(VERSION_PKG).Revision=$(REVISION) \
             -X $(VERSION_PKG).Branch=$(BRANCH) -X $(VERSION_PKG).BuildUser=secagent_exporter \
             -X $(VERSION_PKG).BuildDate=$(BUILD_DATE)
-DEMO_HOST ?= collector/fixtures/hosts/demo
+# DEMO_HOST: a host tree to serve instead of the demo host, which `make demo` expands from
+# collector/fixtures/specs/demo.spec into a temporary directory.
+DEMO_HOST ?=
 DEMO_PORT ?= 9847
 FUZZTIME  ?= 30s
 # Packaging: nfpm is pinned and run from the Go module proxy (v2.46+ needs modules the
@@ -86,11 +88,12 @@ golden: runbooks
 # Serve a bundled fixture host so a newcomer without any agent sees realistic metrics. The
 # state directory is a temporary one, removed when the demo ends (Ctrl-C).
 demo: build
-	@state=$$(mktemp -d); trap 'rm -rf "$$state"' EXIT; trap 'exit 0' INT TERM; \
-	echo "demo on :$(DEMO_PORT) (state in $$state; Ctrl-C ends it and removes it)"; \
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; trap 'exit 0' INT TERM; \
+	host="$(DEMO_HOST)"; if [ -z "$$host" ]; then host="$$tmp/host"; $(GO) run ./cmd/fixturegen demo "$$host" || exit 1; fi; \
+	echo "demo on :$(DEMO_PORT) (host $$host, state in $$tmp/state; Ctrl-C ends it and removes both)"; \
 	./$(BINARY) --web.listen-address=:$(DEMO_PORT) \
-	  --path.rootfs=$(DEMO_HOST) --path.procfs=$(DEMO_HOST)/proc --path.sysfs=$(DEMO_HOST)/sys \
-	  --state.dir="$$state" --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
+	  --path.rootfs="$$host" --path.procfs="$$host/proc" --path.sysfs="$$host/sys" \
+	  --state.dir="$$tmp/state" --testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
 	  --collector.linux_security.kernel-module=ampfsm
 
 # make demo serves metrics and leaves no temporary state behind when interrupted.

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
 
 // e2eHost is one exporter of the real-Prometheus check: a fixture scenario of
@@ -274,6 +276,7 @@ func e2eScenarioArgs(t *testing.T, path, fixtures, state string) []string {
 		t.Fatal(err)
 	}
 	args := []string{"--web.disable-exporter-metrics", "--state.dir=" + state}
+	hosts := &fixturegen.Hosts{Fixtures: fixtures, Dir: t.TempDir()}
 	if !strings.Contains(string(raw), "--testing.time") {
 		args = append(args, "--testing.time=2026-11-20T12:00:00Z")
 	}
@@ -285,7 +288,11 @@ func e2eScenarioArgs(t *testing.T, path, fixtures, state string) []string {
 			continue
 		}
 		line = strings.ReplaceAll(line, "{{fixtures}}", fixtures)
-		args = append(args, strings.ReplaceAll(line, "{{state}}", state))
+		line, err = hosts.Replace(strings.ReplaceAll(line, "{{state}}", state))
+		if err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, line)
 	}
 	return args
 }

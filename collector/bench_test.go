@@ -12,6 +12,7 @@ import (
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/expfmt"
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
 
 // countingWriter counts the bytes of an exposition without keeping them.
@@ -20,7 +21,7 @@ type countingWriter struct{ n int }
 func (w *countingWriter) Write(p []byte) (int, error) { w.n += len(p); return len(p), nil }
 
 // BenchmarkScrapeDemoHost is one warm scrape of every default collector on the demo host
-// (collector/fixtures/hosts/demo, flags as `make demo` passes them), wired as the
+// (collector/fixtures/specs/demo.spec, flags as `make demo` passes them), wired as the
 // exporter wires them: NewSet from the registered factories, the Scraper in a registry,
 // the text exposition written out. Offsets are at the end of every log after the first
 // scrape, so this is the steady state of an endpoint. The cmdagent and ampcli of the
@@ -34,10 +35,7 @@ func BenchmarkScrapeDemoHost(b *testing.B) { benchScrapeDemoHost(b, false) }
 func BenchmarkScrapeDemoHostBackgroundCLIs(b *testing.B) { benchScrapeDemoHost(b, true) }
 
 func benchScrapeDemoHost(b *testing.B, background bool) {
-	root, err := filepath.Abs(filepath.Join("fixtures", "hosts", "demo"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	root := demoHost(b)
 	if _, err := kingpin.CommandLine.Parse([]string{"--collector.linux_security.kernel-module=ampfsm"}); err != nil {
 		b.Fatal(err)
 	}
@@ -111,10 +109,7 @@ func BenchmarkProcessScan(b *testing.B) {
 
 // BenchmarkRefresherServe is what a scrape pays for a background CLI result.
 func BenchmarkRefresherServe(b *testing.B) {
-	path, err := filepath.Abs(filepath.Join("fixtures", "hosts", "demo", "opt", "McAfee", "agent", "bin", "cmdagent"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	path := filepath.Join(demoHost(b), "opt", "McAfee", "agent", "bin", "cmdagent")
 	r := NewRefresher(&Runner{Timeout: 5 * time.Second}, map[string]time.Duration{cliMcAfeeCmdAgent: time.Hour}, nil)
 	b.Cleanup(r.Stop)
 	env := Env{Runner: r.runner, Refresher: r}
@@ -126,4 +121,18 @@ func BenchmarkRefresherServe(b *testing.B) {
 	for b.Loop() {
 		_, _ = env.runCLI(ctx, newScrape("mcafee"), cliMcAfeeCmdAgent, "cmdagent", path, "-i")
 	}
+}
+
+// demoHost is the demo host expanded from collector/fixtures/specs/demo.spec.
+func demoHost(b *testing.B) string {
+	b.Helper()
+	fixtures, err := filepath.Abs("fixtures")
+	if err != nil {
+		b.Fatal(err)
+	}
+	root, err := (&fixturegen.Hosts{Fixtures: fixtures, Dir: b.TempDir()}).Host("demo")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return root
 }

@@ -26,7 +26,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 go build -trimpath -ldflags '-s -w' -o "$work/secagent_exporter" ./cmd/secagent_exporter
 host=$work/host
-cp -a collector/fixtures/hosts/demo "$host"
+go run ./cmd/fixturegen demo "$host"
 
 # wrap HOSTPATH SECONDS: every run of the fixture CLI appends a line to $work/spawns and
 # sleeps SECONDS before doing what the fixture does.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Whole-process benchmark: secagent_exporter serving the demo host (collector/fixtures/
-# hosts/demo, every default collector, flags as `make demo` passes them) against Debian's
+# specs/demo.spec, every default collector, flags as `make demo` passes them) against Debian's
 # prometheus-node-exporter with its default collectors on the same machine, in the same
 # run. Both are scraped the way Prometheus scrapes (keep-alive connection, gzip, the
 # scrape-timeout header) by one curl process per batch, so the client costs neither
@@ -54,9 +54,10 @@ rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 declare -A anon_long file_long pid_of url_of cpu_own cpu_child wall_med wall_p90 wall_p99 series bytes_plain bytes_gzip rss_start rss_short rss_long hwm size
 
 sa_port=$(free_port)
+go run ./cmd/fixturegen demo "$work/demo"
 "$work/secagent_exporter" --web.listen-address="127.0.0.1:$sa_port" \
-	--path.rootfs=collector/fixtures/hosts/demo --path.procfs=collector/fixtures/hosts/demo/proc \
-	--path.sysfs=collector/fixtures/hosts/demo/sys --state.dir="$work/state" \
+	--path.rootfs="$work/demo" --path.procfs="$work/demo/proc" \
+	--path.sysfs="$work/demo/sys" --state.dir="$work/state" \
 	--testing.time=2026-11-20T12:00:00Z --collector.timezone=UTC \
 	--collector.linux_security.kernel-module=ampfsm --log.level=error 2>"$work/secagent.log" &
 pids+=($!)

@@ -10,7 +10,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 TMPDIR="$tmp" setsid make --no-print-directory demo DEMO_PORT=$port >"$tmp/log" 2>&1 &
 pid=$!
 ok=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do # the demo host is expanded from its spec first
   if curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null | grep -q '^secagent_agent_installed{agent="cisco_secure_endpoint"} 1'; then
     ok=1; break
   fi

@@ -21,6 +21,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the end-to-end golden files")
@@ -168,7 +170,8 @@ func scrape(t testing.TB, client *http.Client, url string, scrapeTimeout string)
 }
 
 // scenarioArgs reads collector/fixtures/e2e/<name>.args: one flag per line, # comments,
-// {{fixtures}} and {{state}} placeholders.
+// {{fixtures}}, {{state}} and {{host:<name>}} (a host tree, expanded from its spec when it
+// has no committed tree) placeholders.
 func scenarioArgs(t testing.TB, path, fixtures, state string) []string {
 	t.Helper()
 	raw, err := os.ReadFile(path)
@@ -179,6 +182,7 @@ func scenarioArgs(t testing.TB, path, fixtures, state string) []string {
 		"--web.disable-exporter-metrics",
 		"--state.dir=" + state,
 	}
+	hosts := &fixturegen.Hosts{Fixtures: fixtures, Dir: t.TempDir()}
 	// A scenario may pin its own clock or time zone; otherwise the shared ones apply.
 	if !strings.Contains(string(raw), "--testing.time") {
 		args = append(args, "--testing.time="+pinnedTime)
@@ -193,6 +197,10 @@ func scenarioArgs(t testing.TB, path, fixtures, state string) []string {
 		}
 		line = strings.ReplaceAll(line, "{{fixtures}}", fixtures)
 		line = strings.ReplaceAll(line, "{{state}}", state)
+		line, err = hosts.Replace(line)
+		if err != nil {
+			t.Fatal(err)
+		}
 		args = append(args, line)
 	}
 	return args

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
 
 // faultCollectors are the collectors the demo host exercises together.
@@ -73,15 +75,30 @@ func collectorSuccess(collector string) string {
 	return `secagent_collector_success{collector="` + collector + `"}`
 }
 
-// copyHost copies a fixture host tree into a fresh temporary directory, so a test can
-// break it without touching the fixtures.
+// copyHost copies a fixture host tree (or expands its spec) into a fresh temporary
+// directory, so a test can break it without touching the fixtures.
 func copyHost(t testing.TB, name string) string {
 	t.Helper()
+	tree := fixtureHost(t, name)
+	if filepath.Dir(tree) != filepath.Join(fixturesDir(t), "hosts") {
+		return tree // expanded into a temporary directory already
+	}
 	dst := filepath.Join(t.TempDir(), name)
-	if err := os.CopyFS(dst, os.DirFS(filepath.Join(fixturesDir(t), "hosts", name))); err != nil {
+	if err := os.CopyFS(dst, os.DirFS(tree)); err != nil {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// fixtureHost is the tree of a fixture host: committed, or expanded from its spec into a
+// temporary directory. Read it, do not change it.
+func fixtureHost(t testing.TB, name string) string {
+	t.Helper()
+	tree, err := (&fixturegen.Hosts{Fixtures: fixturesDir(t), Dir: t.TempDir()}).Host(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
 }
 
 // writeFile writes a test file, creating its directory.

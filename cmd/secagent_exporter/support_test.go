@@ -38,7 +38,7 @@ func hostArgs(t *testing.T, root string) []string {
 
 func TestDiagnoseExplainsAndExitsNonZero(t *testing.T) {
 	fixtures := fixturesDir(t)
-	out, code := runExporterCommand(t, append([]string{"diagnose", "--lang=en"}, hostArgs(t, filepath.Join(fixtures, "hosts", "demo"))...)...)
+	out, code := runExporterCommand(t, append([]string{"diagnose", "--lang=en"}, hostArgs(t, fixtureHost(t, "demo"))...)...)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1:\n%s", code, out)
 	}
@@ -47,7 +47,7 @@ func TestDiagnoseExplainsAndExitsNonZero(t *testing.T) {
 			t.Errorf("diagnose output lacks %q:\n%s", want, out)
 		}
 	}
-	ja, _ := runExporterCommand(t, append([]string{"diagnose", "--lang=ja"}, hostArgs(t, filepath.Join(fixtures, "hosts", "demo"))...)...)
+	ja, _ := runExporterCommand(t, append([]string{"diagnose", "--lang=ja"}, hostArgs(t, fixtureHost(t, "demo"))...)...)
 	if !strings.Contains(ja, "件の問題が見つかりました") || !strings.Contains(ja, "runbooks.ja.md#ciscoconnectoreventmonitoringoverloaded") {
 		t.Errorf("Japanese report:\n%s", ja)
 	}
@@ -62,7 +62,7 @@ func TestDiagnoseExplainsAndExitsNonZero(t *testing.T) {
 // The running service's log offsets live in --state.dir: diagnose must not move them.
 func TestDiagnoseLeavesTheServiceStateAlone(t *testing.T) {
 	state := t.TempDir()
-	args := append([]string{"diagnose"}, hostArgs(t, filepath.Join(fixturesDir(t), "hosts", "demo"))...)
+	args := append([]string{"diagnose"}, hostArgs(t, fixtureHost(t, "demo"))...)
 	args = append(args, "--state.dir="+state)
 	runExporterCommand(t, args...)
 	entries, _ := os.ReadDir(state)
@@ -79,14 +79,9 @@ var plantedSecrets = []string{
 }
 
 func TestSupportBundleIsCompleteAndRedacted(t *testing.T) {
-	fixtures := fixturesDir(t)
-	root := t.TempDir()
-	for _, h := range []string{"demo", "qualys-proxy-unreachable"} {
-		if err := os.CopyFS(root, os.DirFS(filepath.Join(fixtures, "hosts", h))); err != nil && !os.IsExist(err) {
-			// CopyFS refuses to overwrite: layer the second tree file by file.
-			copyOver(t, filepath.Join(fixtures, "hosts", h), root)
-		}
-	}
+	root := copyHost(t, "demo")
+	// The proxy secrets of qualys-proxy-unreachable, layered over the demo host.
+	copyOver(t, fixtureHost(t, "qualys-proxy-unreachable"), root)
 	// Cisco keeps its secrets in local.xml and policy.xml.
 	os.WriteFile(filepath.Join(root, "opt/cisco/amp/etc/policy.xml"), []byte(`<?xml version="1.0"?>
 <Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><Object><config>
@@ -192,7 +187,7 @@ func keys(m map[string]string) []string {
 
 func TestSupportBundleMasksHostIdentifiersOnRequest(t *testing.T) {
 	root := t.TempDir()
-	if err := os.CopyFS(root, os.DirFS(filepath.Join(fixturesDir(t), "hosts", "demo"))); err != nil {
+	if err := os.CopyFS(root, os.DirFS(fixtureHost(t, "demo"))); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "bundle.tar.gz")

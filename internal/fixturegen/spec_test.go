@@ -3,6 +3,7 @@ package fixturegen
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -73,35 +74,52 @@ func TestSpecRejects(t *testing.T) {
 	}
 }
 
-// TestDemoSpecMatchesTree is the drift test: the demo spec expands to the
-// committed demo tree exactly.
-func TestDemoSpecMatchesTree(t *testing.T) {
+// The demo host exists only as its spec: Hosts expands it, with the pieces' modes,
+// round-trips through Pack, and serves a committed tree as it is.
+func TestHostsExpandsTheDemoSpec(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("file modes and symlinks")
+	}
+	hosts := &Hosts{Fixtures: "../../collector/fixtures", Dir: t.TempDir()}
+	demo, err := hosts.Host("demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := hosts.Host("demo"); err != nil || again != demo {
+		t.Errorf("second Host = %q, %v; want the same expansion %q", again, err, demo)
 	}
 	f, err := os.Open("../../collector/fixtures/specs/demo.spec")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	got, err := ExpandSpec(f, "../../collector/fixtures")
+	want, err := ExpandSpec(f, "../../collector/fixtures")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Pack("../../collector/fixtures/hosts/demo")
+	got, err := Pack(demo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sameEntries(t, got, want)
-	dir := t.TempDir()
-	if err := Expand(dir, got); err != nil {
-		t.Fatal(err)
+	// Pieces of the four scenario trees, with their modes: the fake CLIs stay executable.
+	for _, p := range []string{"opt/McAfee/agent/bin/cmdagent", "opt/cisco/amp/bin/ampcli"} {
+		fi, err := os.Stat(filepath.Join(demo, p))
+		if err != nil || fi.Mode().Perm()&0o100 == 0 {
+			t.Errorf("%s: %v, mode %v", p, err, fi)
+		}
 	}
-	again, err := Pack(dir)
-	if err != nil {
-		t.Fatal(err)
+	if tree, err := hosts.Host("qualys-healthy"); err != nil || tree != filepath.Join("../../collector/fixtures", "hosts", "qualys-healthy") {
+		t.Errorf("committed tree: %q, %v", tree, err)
 	}
-	sameEntries(t, again, want)
+	for _, bad := range []string{"../etc", "a/b", "no-such-host"} {
+		if _, err := hosts.Host(bad); err == nil {
+			t.Errorf("Host(%q) succeeded", bad)
+		}
+	}
+	if out, err := hosts.Replace("--path.rootfs={{host:demo}} --path.procfs={{host:demo}}/proc"); err != nil || out != "--path.rootfs="+demo+" --path.procfs="+demo+"/proc" {
+		t.Errorf("Replace = %q, %v", out, err)
+	}
 }
 
 func FuzzParseProcess(f *testing.F) {
