@@ -255,7 +255,7 @@ wait_state() {
 # (packaging/test-packages.sh).
 msi_test() {
   if [ -z "${MSI:-}" ] || [ ! -f "$MSI" ]; then
-    fail "msi: no package (MSI=$MSI; make wine-test builds it)"
+    fail "msi: no package (MSI=${MSI:-}; make wine-test builds it)"
     return 0
   fi
   cp "$MSI" "$drive_c/secagent/secagent_exporter.msi"
