@@ -38,7 +38,7 @@ for n in $hosts_list; do
 	d="$work/n$n"
 	mkdir -p "$d"
 	sim=$(free_port) prom=$(free_port) vm=$(free_port) vma=$(free_port)
-	"$work/fleetsim" --hosts "$n" --listen "127.0.0.1:$sim" --sd.file "$d/targets.json" 2>"$d/sim.log" &
+	"$work/fleetsim" --hosts "$n" --listen "127.0.0.1:$sim" --sd.file "$d/targets.json" --refresh "$interval" 2>"$d/sim.log" &
 	pids+=($!)
 	victoria-metrics -storageDataPath="$d/vm" -httpListenAddr="127.0.0.1:$vm" -search.latencyOffset=10s \
 		-loggerLevel=ERROR >"$d/vm.log" 2>&1 &
