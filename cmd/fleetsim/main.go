@@ -1,5 +1,5 @@
 // Command fleetsim serves N synthetic endpoints from one process for the fleet cost
-// measurement (scripts/bench-fleet.sh, part of `make bench`). Each endpoint is
+// measurement (scripts/bench-fleetsim.sh, part of `make bench`). Each endpoint is
 // /hosts/<i>/metrics and exposes what the exporter exposes on one host running the named
 // scenarios' collectors (collector/fixtures/e2e/<scenario>.metrics, merged), with its
 // own GUIDs, agent versions from a small set and timestamps that follow the clock in
