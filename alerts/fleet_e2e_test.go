@@ -94,7 +94,11 @@ func TestHashmodBucket(t *testing.T) {
 // Prometheus shards (docs/deployment/prometheus-shard.yml) splitting them with hashmod
 // and remote-writing into VictoriaMetrics single-node, and vmalert evaluating every file
 // of rules/ against it. The fleet alerts must be active on the global engine and absent
-// on both shards; every rule must evaluate without error on both engines.
+// on both shards; every rule must evaluate without error on both engines. vmalert sends
+// to the Alertmanager HA pair (alertmanager.flags) running alertmanager.example.yml's
+// routing tree with its receivers posting to a loopback webhook: McAfeeAgentDuplicateGUID
+// (its for: shortened in vmalert's copy of the rules) must arrive once for its group,
+// through the receiver the example routes it to, although both Alertmanagers hold it.
 func TestFleetSharded(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Prometheus, VictoriaMetrics and vmalert")
@@ -158,7 +162,13 @@ func TestFleetSharded(t *testing.T) {
 		}
 	}
 
-	ams := startAlertmanagerPair(t, tools["prometheus-alertmanager"], tmp, filepath.Join(root, "alerts/alertmanager.example.yml"))
+	// The pair runs the example's routing tree with every receiver posting to the webhook.
+	hook := startWebhook(t)
+	amConfig := filepath.Join(tmp, "alertmanager.yml")
+	if err := os.WriteFile(amConfig, alertmanagerConfigFor(t, filepath.Join(root, "alerts/alertmanager.example.yml"), hook.URL), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ams := startAlertmanagerPair(t, tools["prometheus-alertmanager"], tmp, amConfig)
 
 	vmAddr := freeLoopbackPort(t)
 	vm := "http://" + vmAddr
@@ -183,7 +193,15 @@ func TestFleetSharded(t *testing.T) {
 	for _, a := range ams {
 		amURLs = append(amURLs, "http://"+a)
 	}
-	vmalertBase := startVMAlert(t, tools["vmalert"], vmalertAddr, filepath.Join(root, "alerts/rules/*.yml"), vm, amURLs)
+	globalRules := globalRulesFor(t, root, filepath.Join(tmp, "global-rules"), deliveredAlert, deliveredFor)
+	vmalertBase := startVMAlert(t, tools["vmalert"], vmalertAddr, globalRules, vm, amURLs)
+	delivery := &deliveryCheck{hook: hook, ams: ams, severity: ruleLabel(t, deliveredAlert, "severity")}
+	for i, h := range fleetHosts {
+		if h.scenario == "mcafee-healthy" { // the clones sharing one agent GUID
+			delivery.instances = append(delivery.instances, targets[i][:strings.LastIndexByte(targets[i], ':')])
+		}
+	}
+	sort.Strings(delivery.instances)
 
 	deadline := time.Now().Add(fleetDeadline + 6*latencyOffsetDuration(t))
 	var failures []string
@@ -191,8 +209,9 @@ func TestFleetSharded(t *testing.T) {
 	delays := newDelayTracker(start)
 	for {
 		failures = append(alertmanagerChecks(shards, ams), fleetChecks(t, shards, shardOf, vm, vmalertBase)...)
+		failures = append(failures, delivery.check()...)
 		delays.poll(t, shards[0], vm, vmalertBase)
-		if len(failures) == 0 && delays.done() || time.Now().After(deadline) {
+		if len(failures) == 0 && delays.done() || delivery.final || time.Now().After(deadline) {
 			break
 		}
 		if testing.Verbose() && len(failures) > 0 && failures[0] != last {
@@ -308,6 +327,16 @@ func portOf(shardOf map[string]int) string {
 	for addr := range shardOf {
 		return addr[strings.LastIndexByte(addr, ':')+1:]
 	}
+	return ""
+}
+
+func ruleLabel(t *testing.T, alert, label string) string {
+	for _, r := range loadRules(t) {
+		if r.Alert == alert && r.Labels[label] != "" {
+			return r.Labels[label]
+		}
+	}
+	t.Fatalf("no alert %s with label %s in rules/", alert, label)
 	return ""
 }
 
@@ -591,7 +620,7 @@ func startAlertmanagerPair(t *testing.T, binary, dir, config string) []string {
 			"--cluster.peer":           {cluster[1-i]},
 		})
 		// loopback is not a private address: memberlist needs to be told what to advertise
-		args = append(args, "--cluster.advertise-address="+cluster[i], "--cluster.peer-timeout=1s",
+		args = append(args, "--cluster.advertise-address="+cluster[i], "--cluster.peer-timeout="+amPeerTimeout.String(),
 			"--cluster.gossip-interval=200ms", "--cluster.pushpull-interval=1s", "--log.level=warn")
 		startDaemon(t, fmt.Sprintf("alertmanager-%d", i), binary, args, "http://"+web[i]+"/-/ready")
 	}

@@ -3,8 +3,8 @@
 # end-to-end scenario (collector/fixtures/e2e/*.metrics, the exporter's own output on the
 # fixture hosts), host profiles composed from them, the exporter's self-metrics counted
 # on the running binary, and what 10,000 and 100,000 hosts at a 60 s interval cost a
-# Prometheus; then the measured fleet of scripts/bench-fleetsim.sh. Markdown on stdout
-# (make bench puts it in docs/deployment.md).
+# Prometheus. Markdown on stdout (make bench puts it in docs/deployment.md, between the
+# fleet markers; the measured fleet of scripts/bench-fleetsim.sh goes between its own).
 #
 # Environment: FLEET_INTERVAL (default 60) scrape interval in seconds.
 set -euo pipefail
@@ -119,8 +119,3 @@ for i in 0 1; do
 			"$(dec1 "$active * 3 / 1048576")–$(dec1 "$active * 8 / 1048576") GiB |"
 	done
 done
-echo
-
-# The same fleet served by cmd/fleetsim and measured on a real Prometheus,
-# VictoriaMetrics and vmalert (scripts/bench-fleetsim.sh).
-"$repo/scripts/bench-fleetsim.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: runs every benchmark and rewrites the generated sections of
-# docs/performance.md (machine, go, logs, process) and docs/deployment.md (fleet) between
+# docs/performance.md (machine, go, logs, process) and docs/deployment.md (fleet, fleetsim) between
 # their <!-- BEGIN x --> / <!-- END x --> markers, so a rerun shows up as a diff. Nothing
 # is written unless every part succeeded. About 12 minutes on 2 vCPU with the defaults;
 # bigger runs: BENCH_LOG_MB, BENCH_ROUNDS (bench-logs.sh), BENCH_SCRAPES,
@@ -27,6 +27,8 @@ echo "== agent CLI footprint (bench-footprint.sh)" >&2
 BENCH_SUMMARY="$out/process.env" scripts/bench-footprint.sh >"$out/footprint.md"
 echo "== fleet (bench-fleet.sh)" >&2
 scripts/bench-fleet.sh >"$out/fleet.md"
+echo "== measured fleet (bench-fleetsim.sh, about 10 minutes)" >&2
+scripts/bench-fleetsim.sh >"$out/fleetsim.md"
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
@@ -54,4 +56,5 @@ for s in machine go logs process footprint; do
 	scripts/bench-section.sh docs/performance.md "$s" <"$out/$s.md"
 done
 scripts/bench-section.sh docs/deployment.md fleet <"$out/fleet.md"
+scripts/bench-section.sh docs/deployment.md fleetsim <"$out/fleetsim.md"
 echo "docs/performance.md and docs/deployment.md updated; review with git diff" >&2

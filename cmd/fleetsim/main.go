@@ -1,17 +1,18 @@
 // Command fleetsim serves N synthetic endpoints from one process for the fleet cost
-// measurement (scripts/bench-fleet.sh, part of `make bench`). Each endpoint is
+// measurement (scripts/bench-fleetsim.sh, part of `make bench`). Each endpoint is
 // /hosts/<i>/metrics and exposes what the exporter exposes on one host running the named
 // scenarios' collectors (collector/fixtures/e2e/<scenario>.metrics, merged), with its
-// own GUIDs, agent versions from a small set and timestamps that follow the clock.
+// own GUIDs, agent versions from a small set and timestamps that follow the clock in
+// steps of --refresh (set it to the scrape interval: each host is then rendered and
+// gzipped once per interval however often it is scraped).
 //
-//	fleetsim --hosts 1000 --listen 127.0.0.1:9900 --sd.file targets.json
+//	fleetsim --hosts 1000 --listen 127.0.0.1:9900 --sd.file targets.json --refresh 60s
 //
 // --sd.file writes a Prometheus file_sd list: one target per host, the host's path as
 // __metrics_path__ and instance sim-00001 ... so one scrape job covers the fleet.
 package main
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -20,7 +21,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +34,8 @@ func main() {
 	scenarios := flag.String("scenarios", "mcafee-healthy,cisco-win-healthy,qualys-healthy",
 		"comma-separated scenarios merged into one host")
 	sdFile := flag.String("sd.file", "", "write a file_sd target list for the hosts here")
+	refresh := flag.Duration("refresh", 15*time.Second,
+		"period of the clock-following values (timestamps, durations): each host is rendered and compressed once per period; 0 renders every request")
 	flag.Parse()
 
 	host, err := loadHost(*fixtures, strings.Split(*scenarios, ","))
@@ -53,7 +55,7 @@ func main() {
 		}
 	}
 	log.Printf("serving %d hosts on http://%s/hosts/<i>/metrics", *hosts, l.Addr())
-	log.Fatal(http.Serve(l, handler(host, *hosts)))
+	log.Fatal(http.Serve(l, newServer(compile(host), *hosts, *refresh)))
 }
 
 func loadHost(dir string, names []string) ([]fleetsim.Family, error) {
@@ -71,35 +73,6 @@ func loadHost(dir string, names []string) ([]fleetsim.Family, error) {
 		all = append(all, fams)
 	}
 	return fleetsim.Merge(all...), nil
-}
-
-func handler(host []fleetsim.Family, hosts int) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rest, ok := strings.CutPrefix(r.URL.Path, "/hosts/")
-		num, ok2 := strings.CutSuffix(rest, "/metrics")
-		i, err := strconv.Atoi(num)
-		if !ok || !ok2 || err != nil || i < 1 || i > hosts {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		out := http.ResponseWriter(w)
-		var gz *gzip.Writer
-		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-			w.Header().Set("Content-Encoding", "gzip")
-			gz = gzip.NewWriter(w)
-			defer gz.Close()
-		}
-		var err2 error
-		if gz != nil {
-			err2 = fleetsim.Host(gz, host, i, time.Now())
-		} else {
-			err2 = fleetsim.Host(out, host, i, time.Now())
-		}
-		if err2 != nil {
-			log.Printf("host %d: %v", i, err2)
-		}
-	})
 }
 
 func writeSD(path, addr string, hosts int) error {
