@@ -44,7 +44,7 @@ func TestProgramMatchesHost(t *testing.T) {
 	times := []time.Time{
 		time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC),
 		time.Date(2027, 1, 1, 0, 0, 59, 123456789, time.UTC),
-		time.Unix(simGoldenTime, 0),
+		time.Unix(fleetsim.GoldenTime, 0),
 	}
 	for _, set := range [][]string{defaultScenarios, all} {
 		host := testHost(t, set)

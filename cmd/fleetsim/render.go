@@ -35,21 +35,8 @@ type op struct {
 	v    float64
 }
 
-// These mirror internal/fleetsim (Host): the drift test compares every byte.
-var (
-	simVersions = map[string][]string{
-		"epo_agent_info":    {"5.7.9.139", "5.7.9.139", "5.7.9.139", "5.7.8.262", "5.6.6.232"},
-		"connector_info":    {"8.4.2.30302", "8.4.2.30302", "8.4.1.30293", "8.2.3.30119"},
-		"qualys_agent_info": {"6.1.0.28", "6.1.0.28", "6.0.0.41", "5.9.0.15"},
-	}
-	simIDLabels = map[string]bool{"guid": true, "uuid": true, "host_id": true}
-)
-
-const (
-	simGoldenTime  = 1795176000 // the goldens' --testing.time, 2026-11-20T12:00:00Z
-	simBuildLabels = "<build labels>"
-	simBuildValues = `branch="main",goarch="amd64",goos="windows",goversion="go1.26.8",revision="fleetsim",tags="unknown",version="0.1.0"`
-)
+// The versions, identity labels, build labels and clock are internal/fleetsim's (Host):
+// the drift test compares every byte.
 
 func compile(fams []fleetsim.Family) *program {
 	p := &program{}
@@ -76,16 +63,16 @@ func compile(fams []fleetsim.Family) *program {
 					if j > 0 {
 						lit = append(lit, ',')
 					}
-					if l.Name == simBuildLabels {
-						lit = append(lit, simBuildValues...)
+					if l.Name == fleetsim.BuildLabels {
+						lit = append(lit, fleetsim.BuildValues...)
 						continue
 					}
 					lit = append(lit, l.Name+"="...)
 					switch {
-					case simIDLabels[l.Name] && l.Value != "":
+					case fleetsim.IDLabels[l.Name] && l.Value != "":
 						emit(op{kind: opGUID, salt: s.Name + l.Name})
-					case l.Name == "version" && simVersions[s.Name] != nil:
-						emit(op{kind: opVersion, salt: s.Name, vs: simVersions[s.Name]})
+					case l.Name == "version" && fleetsim.Versions[s.Name] != nil:
+						emit(op{kind: opVersion, salt: s.Name, vs: fleetsim.Versions[s.Name]})
 					default:
 						lit = strconv.AppendQuote(lit, l.Value)
 					}
@@ -132,7 +119,7 @@ func (p *program) render(dst []byte, i int, now time.Time) []byte {
 			d := 0.001 + float64(simHashBytes(i, durationSalt)%5000)/1e6
 			dst = strconv.AppendFloat(dst, d, 'g', -1, 64)
 		case opTimestamp:
-			dst = strconv.AppendFloat(dst, math.Round(o.v+unix-simGoldenTime-lag), 'g', -1, 64)
+			dst = strconv.AppendFloat(dst, math.Round(o.v+unix-fleetsim.GoldenTime-lag), 'g', -1, 64)
 		case opAge:
 			dst = strconv.AppendFloat(dst, o.v+lag, 'g', -1, 64)
 		}

@@ -110,7 +110,10 @@ func validName(s string) bool {
 	return true
 }
 
-const buildLabels = "<build labels>"
+const BuildLabels = "<build labels>"
+
+// BuildValues stand for the build labels in every simulated host.
+const BuildValues = `branch="main",goarch="amd64",goos="windows",goversion="go1.26.8",revision="fleetsim",tags="unknown",version="0.1.0"`
 
 func parseSample(line string) (Sample, error) {
 	var s Sample
@@ -123,9 +126,9 @@ func parseSample(line string) (Sample, error) {
 		return s, fmt.Errorf("bad metric name %q", s.Name)
 	}
 	rest := line[end:]
-	if strings.HasPrefix(rest, "{"+buildLabels+"}") {
-		s.Labels = []Label{{Name: buildLabels}}
-		rest = rest[len(buildLabels)+2:]
+	if strings.HasPrefix(rest, "{"+BuildLabels+"}") {
+		s.Labels = []Label{{Name: BuildLabels}}
+		rest = rest[len(BuildLabels)+2:]
 	} else if strings.HasPrefix(rest, "{") {
 		rest = rest[1:]
 		for {
@@ -210,17 +213,17 @@ func Merge(scenarios ...[]Family) []Family {
 }
 
 // Versions per agent: a fleet is mostly on one version with stragglers.
-var versions = map[string][]string{
+var Versions = map[string][]string{
 	"epo_agent_info":    {"5.7.9.139", "5.7.9.139", "5.7.9.139", "5.7.8.262", "5.6.6.232"},
 	"connector_info":    {"8.4.2.30302", "8.4.2.30302", "8.4.1.30293", "8.2.3.30119"},
 	"qualys_agent_info": {"6.1.0.28", "6.1.0.28", "6.0.0.41", "5.9.0.15"},
 }
 
-// idLabels are per-host identities: the agent GUID, the connector UUID, the Qualys host id.
-var idLabels = map[string]bool{"guid": true, "uuid": true, "host_id": true}
+// IDLabels are per-host identities: the agent GUID, the connector UUID, the Qualys host id.
+var IDLabels = map[string]bool{"guid": true, "uuid": true, "host_id": true}
 
-// goldenTime is the clock the goldens were rendered at (--testing.time of the e2e tests).
-const goldenTime = 1795176000 // 2026-11-20T12:00:00Z
+// GoldenTime is the clock the goldens were rendered at (--testing.time of the e2e tests).
+const GoldenTime = 1795176000 // 2026-11-20T12:00:00Z
 
 // Host writes the exposition of synthetic host i at time now. Identity labels get a
 // GUID of the host's own, info versions one of a few, *_timestamp_seconds follow the
@@ -244,16 +247,16 @@ func Host(w io.Writer, fams []Family, i int, now time.Time) error {
 					if j > 0 {
 						b.WriteByte(',')
 					}
-					if l.Name == buildLabels {
-						b.WriteString(`branch="main",goarch="amd64",goos="windows",goversion="go1.26.8",revision="fleetsim",tags="unknown",version="0.1.0"`)
+					if l.Name == BuildLabels {
+						b.WriteString(BuildValues)
 						continue
 					}
 					v := l.Value
 					switch {
-					case idLabels[l.Name] && v != "":
+					case IDLabels[l.Name] && v != "":
 						v = guid(i, s.Name+l.Name)
-					case l.Name == "version" && versions[s.Name] != nil:
-						vs := versions[s.Name]
+					case l.Name == "version" && Versions[s.Name] != nil:
+						vs := Versions[s.Name]
 						v = vs[hash(i, s.Name)%uint32(len(vs))]
 					}
 					fmt.Fprintf(b, "%s=%s", l.Name, strconv.Quote(v))
@@ -277,7 +280,7 @@ func value(s Sample, i int, unix, lag float64, now time.Time) string {
 			return s.Value // never happened stays never
 		}
 		v, _ := strconv.ParseFloat(s.Value, 64)
-		return strconv.FormatFloat(math.Round(v+unix-goldenTime-lag), 'g', -1, 64)
+		return strconv.FormatFloat(math.Round(v+unix-GoldenTime-lag), 'g', -1, 64)
 	case strings.HasSuffix(s.Name, "_age_seconds"):
 		v, _ := strconv.ParseFloat(s.Value, 64)
 		return strconv.FormatFloat(v+lag, 'g', -1, 64)
