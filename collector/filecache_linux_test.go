@@ -14,13 +14,7 @@ import (
 
 // A FIFO planted where a cached file was is refused at once, not served from the cache.
 func TestFileCacheFIFORefused(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "agent.conf")
-	writeFile(t, path, "ok:one", 0o644)
-	setMtime(t, path, time.Hour)
-	hfs := hostfs.New(dir)
-	c := settledCache()
-	var p countingParser
+	_, path, hfs, c, p := newCacheFixture(t, "ok:one", true)
 	if _, err := cachedParse(c, "test", hfs, path, readSmall, p.parse); err != nil {
 		t.Fatal(err)
 	}
@@ -85,13 +79,7 @@ func TestFileCacheReplacedFileSameSizeAndMtime(t *testing.T) {
 // A rewrite that puts the old modification time back (cp -p, touch -d) changes the
 // change time, which Linux gives.
 func TestFileCacheMtimeRestoredRereads(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "agent.conf")
-	writeFile(t, path, "ok:one", 0o644)
-	setMtime(t, path, time.Hour)
-	hfs := hostfs.New(dir)
-	c := settledCache()
-	var p countingParser
+	_, path, hfs, c, p := newCacheFixture(t, "ok:one", true)
 	if _, err := cachedParse(c, "test", hfs, path, readSmall, p.parse); err != nil {
 		t.Fatal(err)
 	}

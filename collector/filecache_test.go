@@ -31,6 +31,22 @@ func (p *countingParser) parse(b []byte) (string, error) {
 // settledCache is a cache whose clock is an hour ahead, so files written by the test are
 // past the racy window without the test waiting (the window is about the clock, not
 // about the files).
+// newCacheFixture writes dir/agent.conf with content and a settled modification time,
+// and returns it with its hostfs tree, a cache (settled: its clock far past the file's
+// times) and a counting parser.
+func newCacheFixture(t *testing.T, content string, settled bool) (dir, path string, hfs hostfs.FS, c *fileCache, p *countingParser) {
+	t.Helper()
+	dir = t.TempDir()
+	path = filepath.Join(dir, "agent.conf")
+	writeFile(t, path, content, 0o644)
+	setMtime(t, path, time.Hour)
+	c = newFileCache()
+	if settled {
+		c = settledCache()
+	}
+	return dir, path, hostfs.New(dir), c, &countingParser{}
+}
+
 func settledCache() *fileCache {
 	c := newFileCache()
 	c.now = func() time.Time { return time.Now().Add(time.Hour) }
@@ -70,13 +86,7 @@ func TestFileCacheSameIdentityDoesNotReparse(t *testing.T) {
 }
 
 func TestFileCacheIdentityChangeRereads(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "agent.conf")
-	writeFile(t, path, "ok:one", 0o644)
-	setMtime(t, path, time.Hour)
-	hfs := hostfs.New(dir)
-	c := settledCache()
-	var p countingParser
+	_, path, hfs, c, p := newCacheFixture(t, "ok:one", true)
 	get := func() string {
 		t.Helper()
 		v, err := cachedParse(c, "test", hfs, path, readSmall, p.parse)
@@ -150,13 +160,7 @@ func TestFileCacheRacyMtimeRereads(t *testing.T) {
 }
 
 func TestFileCacheParseErrorRetriedWhenFixed(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "agent.conf")
-	writeFile(t, path, "garbage", 0o644)
-	setMtime(t, path, time.Hour)
-	hfs := hostfs.New(dir)
-	c := settledCache()
-	var p countingParser
+	_, path, hfs, c, p := newCacheFixture(t, "garbage", true)
 	for range 3 {
 		if _, err := cachedParse(c, "test", hfs, path, readSmall, p.parse); !errors.Is(err, errBadContent) {
 			t.Fatalf("err %v, want the parse error", err)
