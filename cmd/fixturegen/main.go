@@ -4,7 +4,12 @@
 //	go run ./cmd/fixturegen [-fixtures collector/fixtures] NAME DIR
 //
 // DIR must not exist. A host with a committed tree (collector/fixtures/hosts/<name>) is
-// copied as it is.
+// copied as it is. To turn a tree that differs from another in a few files into a spec:
+//
+//	go run ./cmd/fixturegen -diff BASE_TREE TREE > PIECE.ttar
+//
+// writes the entries TREE adds to or changes in BASE_TREE, for `include: hosts/<base>`
+// followed by `include: specs/<piece>.ttar`.
 package main
 
 import (
@@ -18,6 +23,7 @@ import (
 
 func main() {
 	fixtures := flag.String("fixtures", "collector/fixtures", "the fixtures directory")
+	diff := flag.Bool("diff", false, "print the text archive of what TREE adds to BASE_TREE (arguments BASE_TREE TREE)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: fixturegen [-fixtures DIR] NAME OUTDIR")
 		flag.PrintDefaults()
@@ -28,8 +34,15 @@ func main() {
 		os.Exit(2)
 	}
 	name, out := flag.Arg(0), flag.Arg(1)
+	if *diff {
+		if err := diffTrees(name, out); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*fixtures, name, out); err != nil {
-		fmt.Fprintln(os.Stderr, "fixturegen:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
@@ -40,4 +53,20 @@ func run(fixtures, name, out string) error {
 		return os.CopyFS(out, os.DirFS(tree))
 	}
 	return fixturegen.ExpandSpecFile(filepath.Join(fixtures, "specs", name+".spec"), fixtures, out)
+}
+
+func diffTrees(baseDir, treeDir string) error {
+	base, err := fixturegen.Pack(baseDir)
+	if err != nil {
+		return err
+	}
+	tree, err := fixturegen.Pack(treeDir)
+	if err != nil {
+		return err
+	}
+	piece, err := fixturegen.Diff(base, tree)
+	if err != nil {
+		return err
+	}
+	return fixturegen.Format(os.Stdout, piece)
 }

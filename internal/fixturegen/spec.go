@@ -2,6 +2,7 @@ package fixturegen
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -178,4 +179,32 @@ func Merge(entries []Entry) []Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// Diff returns the entries of tree that base lacks or holds differently: the piece a
+// spec adds to `include: base` to give tree. It fails when base has an entry tree lacks,
+// which a spec cannot express (pieces only add and override).
+func Diff(base, tree []Entry) ([]Entry, error) {
+	in := map[string]Entry{}
+	for _, e := range tree {
+		in[e.Path] = e
+	}
+	var out []Entry
+	for _, b := range base {
+		if _, ok := in[b.Path]; !ok {
+			return nil, fmt.Errorf("%s is in the base but not in the tree", b.Path)
+		}
+	}
+	old := map[string]Entry{}
+	for _, b := range base {
+		old[b.Path] = b
+	}
+	for _, e := range tree {
+		b, ok := old[e.Path]
+		if ok && b.Kind == e.Kind && b.Mode == e.Mode && b.Target == e.Target && bytes.Equal(b.Data, e.Data) {
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }

@@ -136,3 +136,20 @@ func FuzzParseProcess(f *testing.F) {
 		}
 	})
 }
+
+func TestDiff(t *testing.T) {
+	base := []Entry{{Kind: File, Path: "a", Mode: 0o644, Data: []byte("1")}, {Kind: File, Path: "b", Mode: 0o644, Data: []byte("2")}}
+	tree := []Entry{{Kind: File, Path: "a", Mode: 0o644, Data: []byte("1")}, {Kind: File, Path: "b", Mode: 0o755, Data: []byte("2")},
+		{Kind: File, Path: "c", Mode: 0o644, Data: []byte("3")}}
+	got, err := Diff(base, tree)
+	if err != nil || len(got) != 2 || got[0].Path != "b" || got[1].Path != "c" {
+		t.Fatalf("Diff = %+v, %v; want b (mode changed) and c", got, err)
+	}
+	if _, err := Diff(base, tree[1:]); err == nil {
+		t.Error("a tree lacking a base entry gave no error")
+	}
+	// base + diff == tree
+	if merged := Merge(append(append([]Entry{}, base...), got...)); len(merged) != 3 || merged[1].Mode != 0o755 {
+		t.Errorf("base plus diff = %+v", merged)
+	}
+}
