@@ -9,7 +9,8 @@
 //	go run ./cmd/fixturegen -diff BASE_TREE TREE > PIECE.ttar
 //
 // writes the entries TREE adds to or changes in BASE_TREE, for `include: hosts/<base>`
-// followed by `include: specs/<piece>.ttar`.
+// followed by `include: specs/<piece>.ttar`, and on stderr the `remove:` lines for what
+// TREE lacks.
 package main
 
 import (
@@ -64,9 +65,9 @@ func diffTrees(baseDir, treeDir string) error {
 	if err != nil {
 		return err
 	}
-	piece, err := fixturegen.Diff(base, tree)
-	if err != nil {
-		return err
+	piece, removed := fixturegen.Diff(base, tree)
+	for _, r := range removed {
+		fmt.Fprintf(os.Stderr, "remove: %s\n", r) // spec lines, after the base's include
 	}
 	return fixturegen.Format(os.Stdout, piece)
 }

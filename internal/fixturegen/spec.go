@@ -141,6 +141,18 @@ func ExpandSpec(r io.Reader, base string) ([]Entry, error) {
 				return nil, fmt.Errorf("fixturegen: spec line %d: %v", line, err)
 			}
 			out = append(out, es...)
+		case "remove":
+			// Drop what the pieces so far put at that path (and under it).
+			if err := checkPath(v); err != nil {
+				return nil, fmt.Errorf("fixturegen: spec line %d: %v", line, err)
+			}
+			kept := out[:0]
+			for _, e := range out {
+				if e.Path != v && !strings.HasPrefix(e.Path, v+"/") {
+					kept = append(kept, e)
+				}
+			}
+			out = kept
 		case "process":
 			p, err := ParseProcess(v)
 			if err != nil {
@@ -181,19 +193,22 @@ func Merge(entries []Entry) []Entry {
 	return out
 }
 
-// Diff returns the entries of tree that base lacks or holds differently: the piece a
-// spec adds to `include: base` to give tree. It fails when base has an entry tree lacks,
-// which a spec cannot express (pieces only add and override).
-func Diff(base, tree []Entry) ([]Entry, error) {
+// Diff returns what a spec adds to `include: base` to give tree: the entries tree
+// holds that base lacks or holds differently, and the paths of base that tree lacks
+// (`remove:` lines; a directory's entries are not listed under it again).
+func Diff(base, tree []Entry) (added []Entry, removed []string) {
 	in := map[string]Entry{}
 	for _, e := range tree {
 		in[e.Path] = e
 	}
-	var out []Entry
 	for _, b := range base {
-		if _, ok := in[b.Path]; !ok {
-			return nil, fmt.Errorf("%s is in the base but not in the tree", b.Path)
+		if _, ok := in[b.Path]; ok {
+			continue
 		}
+		if n := len(removed); n > 0 && strings.HasPrefix(b.Path, removed[n-1]+"/") {
+			continue
+		}
+		removed = append(removed, b.Path)
 	}
 	old := map[string]Entry{}
 	for _, b := range base {
@@ -204,7 +219,7 @@ func Diff(base, tree []Entry) ([]Entry, error) {
 		if ok && b.Kind == e.Kind && b.Mode == e.Mode && b.Target == e.Target && bytes.Equal(b.Data, e.Data) {
 			continue
 		}
-		out = append(out, e)
+		added = append(added, e)
 	}
-	return out, nil
+	return added, removed
 }

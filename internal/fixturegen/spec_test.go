@@ -138,18 +138,28 @@ func FuzzParseProcess(f *testing.F) {
 }
 
 func TestDiff(t *testing.T) {
-	base := []Entry{{Kind: File, Path: "a", Mode: 0o644, Data: []byte("1")}, {Kind: File, Path: "b", Mode: 0o644, Data: []byte("2")}}
+	base := []Entry{{Kind: File, Path: "a", Mode: 0o644, Data: []byte("1")}, {Kind: File, Path: "b", Mode: 0o644, Data: []byte("2")},
+		{Kind: Dir, Path: "d", Mode: 0o755}, {Kind: File, Path: "d/x", Mode: 0o644}}
 	tree := []Entry{{Kind: File, Path: "a", Mode: 0o644, Data: []byte("1")}, {Kind: File, Path: "b", Mode: 0o755, Data: []byte("2")},
 		{Kind: File, Path: "c", Mode: 0o644, Data: []byte("3")}}
-	got, err := Diff(base, tree)
-	if err != nil || len(got) != 2 || got[0].Path != "b" || got[1].Path != "c" {
-		t.Fatalf("Diff = %+v, %v; want b (mode changed) and c", got, err)
+	added, removed := Diff(base, tree)
+	if len(added) != 2 || added[0].Path != "b" || added[1].Path != "c" || strings.Join(removed, " ") != "d" {
+		t.Fatalf("Diff = %+v, %v; want b (mode changed) and c added, d removed", added, removed)
 	}
-	if _, err := Diff(base, tree[1:]); err == nil {
-		t.Error("a tree lacking a base entry gave no error")
+	// A piece, then remove: drops a path and everything under it.
+	dir := t.TempDir()
+	var piece bytes.Buffer
+	if err := Format(&piece, base); err != nil {
+		t.Fatal(err)
 	}
-	// base + diff == tree
-	if merged := Merge(append(append([]Entry{}, base...), got...)); len(merged) != 3 || merged[1].Mode != 0o755 {
-		t.Errorf("base plus diff = %+v", merged)
+	if err := os.WriteFile(filepath.Join(dir, "base.ttar"), piece.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ExpandSpec(strings.NewReader("include: base.ttar\nremove: d\nremove: a\n"), dir)
+	if err != nil || len(got) != 1 || got[0].Path != "b" {
+		t.Errorf("remove: %+v, %v; want only b", got, err)
+	}
+	if _, err := ExpandSpec(strings.NewReader("remove: ../etc\n"), dir); err == nil {
+		t.Error("remove: of a climbing path accepted")
 	}
 }
