@@ -102,7 +102,7 @@ demo-test: build
 
 # Every benchmark, compared in the same run with grep, mtail and Debian's node_exporter;
 # rewrites the generated sections of docs/performance.md and docs/deployment.md (review
-# the diff). About 8 minutes; not part of `make test`. Sizes: see scripts/bench.sh.
+# the diff). About 25 minutes; not part of `make test`. Sizes: see scripts/bench.sh.
 bench:
 	scripts/bench.sh
 

@@ -2,7 +2,8 @@
 # `make bench`: runs every benchmark and rewrites the generated sections of
 # docs/performance.md (machine, go, logs, process) and docs/deployment.md (fleet, fleetsim) between
 # their <!-- BEGIN x --> / <!-- END x --> markers, so a rerun shows up as a diff. Nothing
-# is written unless every part succeeded. About 12 minutes on 2 vCPU with the defaults;
+# is written unless every part succeeded. About 25 minutes on 2 vCPU with the defaults
+# (the fleet simulator at 1,000 and 5,000 hosts is about half of it);
 # bigger runs: BENCH_LOG_MB, BENCH_ROUNDS (bench-logs.sh), BENCH_SCRAPES,
 # BENCH_SCRAPES_LONG (bench-process.sh), BENCH_FOOT_SCRAPES, BENCH_SLOW_SCRAPES,
 # BENCH_IDLE_SECONDS (bench-footprint.sh), BENCH_GO_TIME (Go -benchtime, default 1s).

@@ -2,7 +2,7 @@
 // (collector/fixtures/e2e/*.metrics) into the metrics of many synthetic endpoints, each
 // with its own agent GUIDs and UUIDs, agent versions from a small set, and timestamps
 // that move with the clock. cmd/fleetsim serves them for the fleet cost measurement of
-// scripts/bench-fleet.sh.
+// scripts/bench-fleetsim.sh.
 package fleetsim
 
 import (
