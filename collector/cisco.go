@@ -12,6 +12,7 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/pkgdb"
 	"github.com/secagent-exporter/secagent_exporter/collector/winsvc"
+	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
@@ -142,7 +143,7 @@ type ciscoCollector struct {
 }
 
 func newCiscoCollector(env Env) (Collector, error) {
-	l := env.layouts().Cisco
+	l := cisco.AgentLayout(env.Paths.OS(), *ciscoFlags)
 	if l.Platform == ciscoPlatformWindows && runtime.GOOS != "windows" {
 		env.Logger.Info("reading the Windows connector from files only: registry and service state are not applicable on this OS",
 			"rootfs", env.Paths.RootFS)
@@ -216,3 +217,34 @@ func uuidLabel(s *Scrape, raw string) string {
 }
 
 var uuidFormat = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func init() { registerBundleAgent("cisco", ciscoBundleAgent) }
+
+// ciscoBundleAgent: `ampcli status` on Linux, and the connector's XML files (redacted by
+// the bundle); on Windows from the install root the collector finds.
+func ciscoBundleAgent(goos string) bundle.Agent {
+	l := cisco.AgentLayout(goos, *ciscoFlags)
+	ag := bundle.Agent{Name: "cisco"}
+	if l.Platform == cisco.PlatformLinux && l.Ampcli != "" {
+		ag.Commands = []bundle.Command{{Name: "cisco_ampcli_status", Paths: []string{l.Ampcli}, Args: []string{"status"}}}
+	}
+	ag.Files = func(h bundle.Host) []bundle.File {
+		if h.GOOS == "windows" {
+			regInstallDir := ""
+			if st, err := cisco.ReadRegistryState(cisco.NewRegistryReader()); err == nil {
+				regInstallDir = st.InstallDir
+			}
+			root := l.InstallRoot(regInstallDir)
+			return []bundle.File{
+				{Name: "cisco_local_xml", Paths: []string{cisco.WindowsFile(root, "local.xml")}},
+				{Name: "cisco_policy_xml", Paths: []string{cisco.WindowsFile(root, "policy.xml")}},
+			}
+		}
+		return []bundle.File{
+			{Name: "cisco_local_xml", Paths: []string{l.LocalXML}},
+			{Name: "cisco_global_xml", Paths: []string{l.GlobalXML}},
+			{Name: "cisco_policy_xml", Paths: []string{l.PolicyXML}},
+		}
+	}
+	return ag
+}

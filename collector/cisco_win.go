@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
+	"github.com/secagent-exporter/secagent_exporter/collector/probe"
+	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
 // The Windows connector: install directory, AmpCLI posture, local.xml, policy.xml,
@@ -202,4 +205,93 @@ func (c *ciscoCollector) tetraMetrics(s *Scrape, posture cisco.Posture, postureO
 	for _, r := range cisco.TetraErrorReasons {
 		s.Bool(tetraLastErrorDesc, r == reason, r)
 	}
+}
+
+func init() { registerProbeAgent("cisco", ciscoProbeTargets) }
+
+// The TETRA port; the default server (sources.md S3: Resolve-DnsName / curl against
+// tetra-defs.amp.cisco.com) is in cisco.Layout.
+const probeTetraPort = 443
+
+// ciscoTargets probes the Windows connector's TETRA update server through the policy's
+// proxy. policy.xml is readable by SYSTEM and Administrators only since 7.5.7 / 8.1.3
+// (CSCwc05323): unreadable, the default server is probed with the environment proxy and
+// the source is reported degraded. The policy keeps proxy credentials the exporter does
+// not read (docs/metrics.md); an authenticating policy proxy is probed without them, and
+// answers proxy_auth. The Linux connector has no TETRA engine and no derived target.
+func ciscoProbeTargets(c *probeCollector, _ context.Context) ([]probe.Target, []probeSource) {
+	// The install root as the cisco collector finds it: --collector.cisco.install-dir,
+	// else the registry's InstallDir, else the default. On Linux it is looked up under
+	// --path.rootfs too, which is how fixture trees of Windows hosts run.
+	layout := cisco.AgentLayout(c.goos(), *ciscoFlags)
+	regInstallDir := ""
+	if c.ciscoRegistry != nil {
+		if reg, err := cisco.ReadRegistryState(c.ciscoRegistry); err == nil {
+			regInstallDir = reg.InstallDir
+		}
+	}
+	root := c.env.Paths.Root(layout.InstallRoot(regInstallDir))
+	if !dirExists(c.env.Paths.Host(), root) {
+		return nil, nil
+	}
+	server := layout.TetraDefaultServer
+	var proxy *probe.ProxySpec
+	raw, err := c.env.Paths.Host().ReadFile(filepath.Join(root, "policy.xml"), hostfs.MaxXML)
+	if err == nil {
+		var pol cisco.Policy
+		if pol, err = cisco.ParsePolicyXML(raw); err == nil {
+			if (pol.TetraEnabled != nil && !*pol.TetraEnabled) || (pol.TetraUpdateEnabled != nil && !*pol.TetraUpdateEnabled) {
+				return nil, []probeSource{{"cisco_policy_xml", nil}}
+			}
+			if pol.TetraUpdateServer != "" {
+				server = pol.TetraUpdateServer
+			}
+			proxy, err = ciscoPolicyProxy(pol.Proxy)
+		}
+	}
+	name, nerr := tetraTargetName(server)
+	if nerr != nil {
+		return nil, []probeSource{{"cisco_policy_xml", nerr}}
+	}
+	if proxy == nil {
+		// No policy proxy (or none readable): the connector then goes direct or through
+		// the system proxy (UNVERIFIED), of which HTTPS_PROXY is the part a service sees.
+		proxy = c.environmentProxy(name)
+	}
+	return []probe.Target{{Agent: AgentCisco, Name: name, Proxy: proxy}}, []probeSource{{"cisco_policy_xml", err}}
+}
+
+// ciscoPolicyProxy turns the policy proxy into a probe proxy. A PAC file cannot be
+// evaluated here; a proxy without a port has no documented default.
+func ciscoPolicyProxy(p cisco.PolicyProxy) (*probe.ProxySpec, error) {
+	if !p.Configured || p.HostPort == "" {
+		if p.PACConfigured {
+			return nil, errors.New("policy proxy is a PAC file, which the probe does not evaluate; using the environment proxy")
+		}
+		return nil, nil
+	}
+	host, port, err := probe.SplitName(p.HostPort)
+	if err != nil {
+		return nil, fmt.Errorf("policy proxy %q: %w", p.HostPort, err)
+	}
+	return &probe.ProxySpec{Address: probe.JoinName(host, port)}, nil
+}
+
+// tetraTargetName accepts the policy's server as a host name (sources.md S6) or, should a
+// console ever write one, host:port or a URL.
+func tetraTargetName(server string) (string, error) {
+	s := strings.TrimSpace(server)
+	if _, after, ok := strings.Cut(s, "://"); ok {
+		s = after
+	}
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	if host, port, err := probe.SplitName(s); err == nil {
+		return probe.JoinName(host, port), nil
+	}
+	if _, _, err := probe.SplitName(probe.JoinName(s, probeTetraPort)); err != nil {
+		return "", fmt.Errorf("policy.xml TETRA update server is not a host name: %w", err)
+	}
+	return probe.JoinName(s, probeTetraPort), nil
 }

@@ -45,8 +45,6 @@ type Env struct {
 	Now       func() time.Time
 	// Location is the time zone agent logs and CLIs write their wall-clock times in.
 	Location *time.Location
-	// Layouts is where the agents live; nil means FlagLayouts for Paths' system.
-	Layouts *AgentLayouts
 	// Store is the one state store of StateDir, shared by every log-reading collector;
 	// nil opens one per collector (tests).
 	Store *logtail.Store

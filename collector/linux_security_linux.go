@@ -14,6 +14,7 @@ import (
 
 	"github.com/alecthomas/kingpin/v2"
 
+	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
 )
 
@@ -287,4 +288,12 @@ func uniqueSorted(in []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+func init() {
+	registerBundleAgent("linux_security", func(string) bundle.Agent {
+		return bundle.Agent{Name: "linux_security", Files: func(bundle.Host) []bundle.File {
+			return []bundle.File{{Name: "selinux_config", Paths: []string{"/etc/selinux/config"}}}
+		}}
+	})
 }

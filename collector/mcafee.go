@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
+	"github.com/secagent-exporter/secagent_exporter/collector/probe"
+	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 	"github.com/secagent-exporter/secagent_exporter/internal/host"
 
 	"github.com/alecthomas/kingpin/v2"
@@ -139,7 +141,7 @@ func newMcAfeeCollector(env Env) (Collector, error) {
 		cfg.registry = mcafee.NewRegistryReader()
 	}
 	c := newMcAfeeCollectorWith(env, cfg)
-	c.layout = env.layouts().McAfee
+	c.layout = mcafee.AgentLayout(env.Paths.OS(), mcafeeFlags.Settings)
 	return c, nil
 }
 
@@ -493,4 +495,82 @@ func serverHostLabel(server string) string {
 		return ""
 	}
 	return server
+}
+
+func init() { registerBundleAgent("mcafee", mcafeeBundleAgent) }
+
+// mcafeeBundleAgent: `cmdagent -i`, then the agent logs in the LogLocation it printed
+// and the layout's directories.
+func mcafeeBundleAgent(goos string) bundle.Agent {
+	l := mcafee.AgentLayout(goos, mcafeeFlags.Settings)
+	classifier, note := bundleClassifier("mcafee", *mcafeeMessagesFileFlag, mcafee.DefaultAgentClassifier)
+	return bundle.Agent{
+		Name:     "mcafee",
+		Commands: []bundle.Command{{Name: "mcafee_cmdagent_i", Paths: l.CmdAgent, Args: []string{"-i"}}},
+		Logs: func(h bundle.Host, outputs map[string][]byte) []bundle.Log {
+			logLocation := ""
+			if info, err := mcafee.ParseCmdAgentInfo(outputs["mcafee_cmdagent_i"], h.Location); err == nil && host.IsAbsHostPath(info.LogLocation) {
+				logLocation = info.LogLocation
+			}
+			return []bundle.Log{{
+				Name:     "mcafee_agent",
+				Dirs:     l.LogDirs(logLocation),
+				Patterns: append(append([]string{}, l.AgentLogNames...), l.MacmnsvcLogNames...),
+				Message: func(line string, loc *time.Location) (string, bool) {
+					al, ok := mcafee.ParseAgentLine(line, loc)
+					return al.Message, ok
+				},
+				Classifier: classifier,
+				Note:       note,
+			}}
+		},
+	}
+}
+
+func init() { registerProbeAgent("mcafee", mcafeeProbeTargets) }
+
+// ePO's agent-to-server port when cmdagent prints none: 443 since ePO 5.x (sources.md
+// S14: "the agent otherwise uses HTTP(S) 80/443").
+const probeEPODefaultPort = 443
+
+// mcafeeTargets runs `cmdagent -i` (read-only; -c/-e/-p would make the agent call the
+// server) and probes every ePO server / agent handler it lists. The agent's proxy is part
+// of ePO policy and not readable on the host, so the exporter's environment proxy applies.
+func mcafeeProbeTargets(c *probeCollector, ctx context.Context) ([]probe.Target, []probeSource) {
+	cli := ""
+	// The mcafee collector's layout: an operator's --collector.mcafee.cmdagent applies here.
+	for _, p := range mcafee.AgentLayout(c.goos(), mcafeeFlags.Settings).CmdAgent {
+		if resolved := c.env.Paths.Root(p); fileExists(c.env.Paths.Host(), resolved) {
+			cli = resolved
+			break
+		}
+	}
+	if cli == "" || c.env.Runner == nil {
+		return nil, nil
+	}
+	// The same background run as the mcafee collector's (one cmdagent per interval for
+	// both); its freshness is reported there.
+	res, err := c.env.runCLI(ctx, nil, cliMcAfeeCmdAgent, "mcafee_cmdagent", cli, "-i")
+	if err != nil && len(res.Stdout) == 0 {
+		return nil, []probeSource{{"mcafee_cmdagent", err}}
+	}
+	info, perr := mcafee.ParseCmdAgentInfo(res.Stdout, c.env.Location)
+	if perr != nil {
+		return nil, []probeSource{{"mcafee_cmdagent", perr}}
+	}
+	var targets []probe.Target
+	for _, srv := range info.EPOServers {
+		port := srv.Port
+		if port == 0 {
+			port = probeEPODefaultPort
+		}
+		if _, _, err := probe.SplitName(probe.JoinName(srv.Host, port)); err != nil {
+			continue
+		}
+		name := probe.JoinName(srv.Host, port)
+		targets = append(targets, probe.Target{
+			Agent: AgentMcAfee, Name: name, Proxy: c.environmentProxy(name), SkipChainVerify: true,
+		})
+	}
+	return targets, []probeSource{{"mcafee_cmdagent", nil}}
 }

@@ -114,10 +114,8 @@ type probeSource struct {
 }
 
 type probeCollector struct {
-	env Env
-	cfg probeConfig
-	// layouts says where each agent's configuration is, as the collectors read it.
-	layouts       AgentLayouts
+	env           Env
+	cfg           probeConfig
 	ciscoRegistry cisco.RegistryReader
 	prober        *probe.Prober
 	getenv        func(string) string
@@ -204,7 +202,6 @@ func newProbeCollectorWith(env Env, cfg probeConfig, deps probeDeps) *probeColle
 	return &probeCollector{
 		env:           env,
 		cfg:           cfg,
-		layouts:       env.layouts(),
 		ciscoRegistry: deps.ciscoRegistry,
 		prober: &probe.Prober{
 			Resolver: deps.resolver,

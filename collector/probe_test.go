@@ -18,7 +18,6 @@ import (
 	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/probe"
 	"github.com/secagent-exporter/secagent_exporter/collector/probe/probetest"
-	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
 // syncBuffer is a log sink the background loop and the test can share.
@@ -338,9 +337,11 @@ func TestProbeAgentTargetsFollowTheLayouts(t *testing.T) {
 	writeFixture(t, root, "D/Cisco/AMP/policy.xml",
 		`<config><agent><scansettings><tetra><enable>1</enable><updater><enable>1</enable><server>tetra.site.test</server></updater></tetra></scansettings></agent></config>`, 0o644)
 	writeFixture(t, root, "srv/qualys/agent.conf", "ServerUri=https://qualys.site.test/CloudAgent/\n", 0o644)
-	layouts := FlagLayouts("linux")
-	layouts.Qualys = qualys.AgentLayout("linux", qualys.Settings{Config: "/srv/qualys/agent.conf"})
-	env := Env{Logger: discardLogger(), Paths: Paths{RootFS: root, GOOS: "linux"}, Now: time.Now, Layouts: &layouts}
+	// --collector.qualys.config, as the flag sets it.
+	saved := *qualysFlags
+	qualysFlags.Config = "/srv/qualys/agent.conf"
+	t.Cleanup(func() { *qualysFlags = saved })
+	env := Env{Logger: discardLogger(), Paths: Paths{RootFS: root, GOOS: "linux"}, Now: time.Now}
 	c := newProbeCollectorWith(env,
 		probeConfig{fromAgents: true, interval: time.Hour, timeout: time.Second, concurrency: 1},
 		probeDeps{resolver: probetest.Resolver{}, dial: probetest.LoopbackDialer(nil),

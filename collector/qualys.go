@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"runtime"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
+	"github.com/secagent-exporter/secagent_exporter/collector/probe"
+	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 
 	"github.com/alecthomas/kingpin/v2"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
@@ -168,11 +171,8 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 		classifier: qualysClassifier,
 	}
 	c.packages = newPackageFinder(env)
-	// The layout of goos (tests run the Windows logic on Linux), or the Env's.
+	// The layout of goos (tests run the Windows logic on Linux).
 	c.layout = qualys.AgentLayout(goos, *qualysFlags)
-	if env.Layouts != nil {
-		c.layout = env.Layouts.Qualys
-	}
 	dirs, _ := c.layout.LogDirs("")
 	c.logDirs = c.env.Paths.RootAll(dirs)
 	if c.windows {
@@ -584,4 +584,111 @@ func scanQualysProcesses(ctx context.Context, s *Scrape, p Paths) (qualysProcess
 		return ppid, ok
 	})
 	return procs, nil
+}
+
+func init() { registerBundleAgent("qualys", qualysBundleAgent) }
+
+// qualysBundleAgent: the conf, host id and proxy env file (Linux, redacted by the
+// bundle) where the conf says, and the agent log in its LogFileDir and the defaults.
+func qualysBundleAgent(goos string) bundle.Agent {
+	l := qualys.AgentLayout(goos, *qualysFlags)
+	classifier, note := bundleClassifier("qualys", *qualysMessagesFileFlag, func() *msgtable.Classifier { return qualysClassifier })
+	conf := func(h bundle.Host) qualys.AgentConf {
+		if h.GOOS == "windows" {
+			return qualys.AgentConf{}
+		}
+		_, c, _ := readFirst(h.Paths.Host(), "qualys.agent_conf", h.Paths.RootAll(l.ConfPaths), qualys.ParseAgentConf)
+		return c
+	}
+	return bundle.Agent{
+		Name: "qualys",
+		Files: func(h bundle.Host) []bundle.File {
+			if h.GOOS == "windows" {
+				return nil
+			}
+			hostID, _ := l.HostIDFile(conf(h).HostIDSearchDir)
+			return []bundle.File{
+				{Name: "qualys_agent_conf", Paths: l.ConfPaths},
+				{Name: "qualys_hostid", Paths: []string{hostID}},
+				{Name: "qualys_proxy_env", Paths: l.ProxyEnvPaths},
+			}
+		},
+		Logs: func(h bundle.Host, _ map[string][]byte) []bundle.Log {
+			dirs, _ := l.LogDirs(conf(h).LogFileDir)
+			parse := qualys.ParseLogLine
+			if h.GOOS == "windows" {
+				parse = qualys.ParseWindowsLogLine
+			}
+			return []bundle.Log{{
+				Name:     "qualys_cloud_agent",
+				Dirs:     dirs,
+				Patterns: l.LogPatterns,
+				Message: func(line string, loc *time.Location) (string, bool) {
+					ll, ok := parse(line, loc)
+					return ll.Message, ok
+				},
+				Classifier: classifier,
+				Note:       note,
+			}}
+		},
+	}
+}
+
+func init() { registerProbeAgent("qualys", qualysProbeTargets) }
+
+// qualysTargets probes the platform named by ServerUri through the proxy of the agent's
+// env file: qualys_https_proxy (platform traffic only) before https_proxy (all traffic),
+// the first of up to five, with its credentials. The env file is the only proxy setting
+// the Linux agent's service reads, so no other proxy is assumed. The Windows agent keeps
+// both in the registry (value names UNVERIFIED, sources.md S9) and is not derived.
+func qualysProbeTargets(c *probeCollector, _ context.Context) ([]probe.Target, []probeSource) {
+	if c.goos() == "windows" {
+		return nil, nil
+	}
+	// The qualys collector's layout: --collector.qualys.config applies here.
+	layout := qualys.AgentLayout(c.goos(), *qualysFlags)
+	confPath, conf, err := readFirst(c.env.Paths.Host(), "qualys.agent_conf", c.env.Paths.RootAll(layout.ConfPaths), qualys.ParseAgentConf)
+	if confPath == "" {
+		return nil, nil
+	}
+	if err == nil && conf.ServerURI == "" {
+		err = errors.New("ServerUri is missing or not a URL")
+	}
+	sources := []probeSource{{"qualys_agent_conf", err}}
+	if err != nil {
+		return nil, sources
+	}
+	host, port, err := probe.SplitName(conf.ServerURI)
+	if err != nil {
+		sources[0].err = err
+		return nil, sources
+	}
+	target := probe.Target{Agent: AgentQualys, Name: probe.JoinName(host, port)}
+
+	// The logins hold the proxy password: read every run, never cached.
+	envPath, logins, err := readFirstIn(nil, c.env.Paths.Host(), "", c.env.Paths.RootAll(layout.ProxyEnvPaths), qualys.ParseProxyLogins)
+	if envPath == "" {
+		return []probe.Target{target}, sources
+	}
+	if err == nil {
+		target.Proxy, err = qualysProxy(logins)
+	}
+	sources = append(sources, probeSource{"qualys_proxy_env", err})
+	return []probe.Target{target}, sources
+}
+
+func qualysProxy(logins []qualys.ProxyLogin) (*probe.ProxySpec, error) {
+	for _, kind := range []string{qualys.ProxyKindQualysHTTPS, qualys.ProxyKindHTTPS} {
+		for _, l := range logins {
+			if l.Kind != kind {
+				continue
+			}
+			host, port, err := probe.SplitName(l.HostPort)
+			if err != nil {
+				return nil, fmt.Errorf("%s %s has no port; the agent's default is undocumented", l.Kind, l.HostPort)
+			}
+			return &probe.ProxySpec{Address: probe.JoinName(host, port), Username: l.Username, Password: l.Password}, nil
+		}
+	}
+	return nil, nil
 }

@@ -25,7 +25,6 @@ import (
 	"github.com/prometheus/common/version"
 
 	"github.com/secagent-exporter/secagent_exporter/collector"
-	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/internal/bundle"
 	"github.com/secagent-exporter/secagent_exporter/internal/diagnose"
 	"github.com/secagent-exporter/secagent_exporter/internal/host"
@@ -194,25 +193,19 @@ func runSupportBundle(ctx context.Context, app *kingpin.Application, o *options,
 		return 2
 	}
 	defer os.Remove(tmp.Name())
-	var ciscoRegistry cisco.RegistryReader
-	if goos == "windows" {
-		ciscoRegistry = cisco.NewRegistryReader()
-	}
 	sum, err := bundle.Write(ctx, tmp, bundle.Options{
-		CiscoRegistry:  ciscoRegistry,
-		Paths:          collectorPaths(o),
-		Runner:         &host.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
-		GOOS:           goos,
-		Location:       loc,
-		Now:            o.now(),
-		Version:        version.Print(exporterName),
-		Flags:          effectiveFlags(app),
-		Layouts:        collector.FlagLayouts(goos),
-		LoadClassifier: collector.LoadClassifier,
-		Metrics:        metricsText,
-		Diagnosis:      diag.Bytes(),
-		ExporterLog:    logBuf.Bytes(),
-		LogLines:       b.logLines,
+		Paths:       collectorPaths(o),
+		Runner:      &host.Runner{Timeout: o.commandTimeout, MaxOutput: o.commandMaxOutput},
+		GOOS:        goos,
+		Location:    loc,
+		Now:         o.now(),
+		Version:     version.Print(exporterName),
+		Flags:       effectiveFlags(app),
+		Agents:      collector.BundleAgents(goos),
+		Metrics:     metricsText,
+		Diagnosis:   diag.Bytes(),
+		ExporterLog: logBuf.Bytes(),
+		LogLines:    b.logLines,
 
 		MaskHostIdentifiers: b.maskHosts,
 	})

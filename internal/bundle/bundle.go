@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,9 +19,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/secagent-exporter/secagent_exporter/collector/cisco"
 	"github.com/secagent-exporter/secagent_exporter/collector/logtail"
-	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"github.com/secagent-exporter/secagent_exporter/internal/host"
 	"github.com/secagent-exporter/secagent_exporter/internal/hostfs"
@@ -39,15 +36,8 @@ type Options struct {
 	Version  string
 	// Flags are the effective flag values, name -> value (flags.txt).
 	Flags map[string]string
-	// Layouts is where the agents live, as the collectors read it (collector.FlagLayouts).
-	Layouts host.AgentLayouts
-	// LoadClassifier builds a table's classifier with the site's messages-file rows
-	// (collector.LoadClassifier); nil keeps the built-in rows.
-	LoadClassifier func(table, path string) (*msgtable.Classifier, error)
-	// CiscoRegistry gives the Windows connector's InstallDir; nil reads none.
-	CiscoRegistry cisco.RegistryReader
-	// mcafeeLogLocation is the LogLocation the bundle's cmdagent -i printed.
-	mcafeeLogLocation string
+	// Agents are what is collected per agent (collector.BundleAgents).
+	Agents []Agent
 	// Metrics, Diagnosis and ExporterLog come from one collection run by the command.
 	Metrics, Diagnosis, ExporterLog []byte
 	// LogLines is how many lines of each log file are kept (default 500).
@@ -112,6 +102,7 @@ func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
 		a.redact = redact.Options{HostIdentifiers: true, HostNames: []string{host, strings.SplitN(host, ".", 2)[0]}}
 	}
 	var sum Summary
+	outputs := map[string][]byte{}
 
 	steps := []func() error{
 		func() error { return a.add("README.txt", []byte(readme)) },
@@ -120,10 +111,10 @@ func Write(ctx context.Context, w io.Writer, o Options) (Summary, error) {
 		func() error { return a.add("metrics.prom", o.Metrics) },
 		func() error { return a.add("diagnose.txt", o.Diagnosis) },
 		func() error { return a.add("exporter.log", o.ExporterLog) },
-		func() error { return addCommands(ctx, a, &o) },
+		func() error { return addCommands(ctx, a, o, outputs) },
 		func() error { return addFiles(ctx, a, o) },
 		func() error {
-			n, err := addLogs(ctx, a, o)
+			n, err := addLogs(ctx, a, o, outputs)
 			sum.Unclassified = n
 			return err
 		},
@@ -181,10 +172,16 @@ func flagsText(flags map[string]string) []byte {
 	return b.Bytes()
 }
 
-// addCommands runs the read-only agent commands; cmdagent's LogLocation is kept for the
-// logs, as the mcafee collector keeps it.
-func addCommands(ctx context.Context, a *archive, o *Options) error {
-	for _, c := range o.commandSources() {
+func (o Options) host() Host { return Host{Paths: o.Paths, GOOS: o.GOOS, Location: o.Location} }
+
+// addCommands runs the read-only agent commands and keeps their outputs for the agents'
+// Logs (cmdagent's LogLocation).
+func addCommands(ctx context.Context, a *archive, o Options, outputs map[string][]byte) error {
+	var cmds []Command
+	for _, ag := range o.Agents {
+		cmds = append(cmds, ag.Commands...)
+	}
+	for _, c := range cmds {
 		for _, p := range c.Paths {
 			resolved := o.Paths.Root(p)
 			if _, err := o.Paths.Host().Stat(resolved); err != nil {
@@ -194,11 +191,7 @@ func addCommands(ctx context.Context, a *archive, o *Options) error {
 			fmt.Fprintf(&out, "$ %s %s\n", p, strings.Join(c.Args, " "))
 			res, err := o.Runner.Run(ctx, resolved, c.Args...)
 			out.Write(res.Stdout)
-			if c.Name == "mcafee_cmdagent_i" {
-				if info, perr := mcafee.ParseCmdAgentInfo(res.Stdout, o.Location); perr == nil && host.IsAbsHostPath(info.LogLocation) {
-					o.mcafeeLogLocation = info.LogLocation
-				}
-			}
+			outputs[c.Name] = res.Stdout
 			if res.Truncated {
 				out.WriteString("\n[output truncated]\n")
 			}
@@ -215,7 +208,13 @@ func addCommands(ctx context.Context, a *archive, o *Options) error {
 }
 
 func addFiles(ctx context.Context, a *archive, o Options) error {
-	for _, f := range o.fileSources() {
+	var files []File
+	for _, ag := range o.Agents {
+		if ag.Files != nil {
+			files = append(files, ag.Files(o.host())...)
+		}
+	}
+	for _, f := range files {
 		for _, p := range f.Paths {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -239,21 +238,21 @@ func addFiles(ctx context.Context, a *archive, o Options) error {
 
 // addLogs keeps the tail of each log file and lists the lines none of the vendor's
 // message rows matched. It returns how many unclassified lines it found.
-func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
+func addLogs(ctx context.Context, a *archive, o Options, outputs map[string][]byte) (int, error) {
 	var encodings, unclassified, shapesText bytes.Buffer
 	count := 0
 	fmt.Fprintln(&shapesText, "# Unclassified line shapes per log source, most frequent first (docs/classify.md).")
-	for _, src := range o.logSources() {
+	var logs []Log
+	for _, ag := range o.Agents {
+		if ag.Logs != nil {
+			logs = append(logs, ag.Logs(o.host(), outputs)...)
+		}
+	}
+	for _, src := range logs {
 		shapes := map[string]int{}
-		classifier := src.classify()
-		// The site's messages-file rows count as classified, as in the collector.
-		if path := o.Layouts.MessagesFiles[src.table]; path != "" && src.table != "" {
-			c, err := o.loadClassifier(src.table, path)
-			if err != nil {
-				fmt.Fprintf(&shapesText, "# %s: %v (built-in rows only)\n", src.Name, err)
-			} else {
-				classifier = c
-			}
+		classifier := src.Classifier
+		if src.Note != "" {
+			fmt.Fprintf(&shapesText, "# %s: %s\n", src.Name, src.Note)
 		}
 		for _, dir := range src.Dirs {
 			resolvedDir := o.Paths.Root(dir)
@@ -286,7 +285,7 @@ func addLogs(ctx context.Context, a *archive, o Options) (int, error) {
 					return count, err
 				}
 				for _, line := range lines {
-					msg, ok := src.message(line, o.Location)
+					msg, ok := src.Message(line, o.Location)
 					if !ok {
 						continue
 					}
@@ -395,11 +394,4 @@ func lastLines(s string, n int) []string {
 		lines = lines[len(lines)-n:]
 	}
 	return lines
-}
-
-func (o Options) loadClassifier(table, path string) (*msgtable.Classifier, error) {
-	if o.LoadClassifier == nil {
-		return nil, errors.New("site message rows not loaded")
-	}
-	return o.LoadClassifier(table, path)
 }
