@@ -143,16 +143,18 @@ type ciscoCollector struct {
 }
 
 func newCiscoCollector(env Env) (Collector, error) {
-	l := cisco.AgentLayout(env.Paths.OS(), *ciscoFlags)
-	if l.Platform == ciscoPlatformWindows && runtime.GOOS != "windows" {
+	c := newCiscoCollectorWith(env, ciscoConfig{
+		platform:   ciscoFlags.Platform,
+		installDir: ciscoFlags.InstallDir,
+		ampcli:     ciscoFlags.Ampcli,
+		clamavDir:  ciscoFlags.ClamavDir,
+		registry:   cisco.NewRegistryReader(),
+		services:   winsvc.New(),
+	})
+	if c.layout.Platform == ciscoPlatformWindows && runtime.GOOS != "windows" {
 		env.Logger.Info("reading the Windows connector from files only: registry and service state are not applicable on this OS",
 			"rootfs", env.Paths.RootFS)
 	}
-	c := newCiscoCollectorWith(env, ciscoConfig{
-		registry: cisco.NewRegistryReader(),
-		services: winsvc.New(),
-	})
-	c.layout = l
 	return c, nil
 }
 

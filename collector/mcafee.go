@@ -95,8 +95,7 @@ var (
 
 // mcafeeConfig is what the flags select; tests build it directly.
 type mcafeeConfig struct {
-	// cmdagent and logDir are mcafee.Settings for tests; the command line's come through
-	// Env's layouts.
+	// cmdagent and logDir are the mcafee.Settings the layout is built from.
 	cmdagent    string // host path override, "" for the defaults
 	logDir      string // host path override, "" for LogLocation and the defaults
 	logEncoding string
@@ -134,15 +133,15 @@ func newMcAfeeCollector(env Env) (Collector, error) {
 		return nil, err
 	}
 	cfg := mcafeeConfig{
+		cmdagent:    mcafeeFlags.CmdAgent,
+		logDir:      mcafeeFlags.LogDir,
 		logEncoding: mcafeeFlags.LogEncoding,
 		classifier:  classifier,
 	}
 	if env.Paths.OS() == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
 	}
-	c := newMcAfeeCollectorWith(env, cfg)
-	c.layout = mcafee.AgentLayout(env.Paths.OS(), mcafeeFlags.Settings)
-	return c, nil
+	return newMcAfeeCollectorWith(env, cfg), nil
 }
 
 func newMcAfeeCollectorWith(env Env, cfg mcafeeConfig) *mcafeeCollector {
