@@ -39,23 +39,7 @@ func TestFinderRPMForms(t *testing.T) {
 		{"ndb version 1", map[string][]byte{"var/lib/rpm/Packages.db": ndb1}, []string{"bash"}, "", ReasonUnsupported},
 		{"unsupported then readable", map[string][]byte{"var/lib/rpm/Packages": btree, "var/lib/rpm/Packages.db": ndb}, []string{"bash"}, "5.1.8", ""},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			root := t.TempDir()
-			for p, b := range tc.files {
-				full := filepath.Join(root, p)
-				os.MkdirAll(filepath.Dir(full), 0o755)
-				if err := os.WriteFile(full, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			f := NewFinder(hostfs.New(root), func(p string) string { return filepath.Join(root, p) })
-			for i := 0; i < 2; i++ {
-				p, ok, reason := f.Find(tc.names)
-				if p.Version != tc.version || reason != tc.reason || ok != (tc.version != "") {
-					t.Fatalf("call %d: got %+v ok=%v reason=%q; want %q, %q", i, p, ok, reason, tc.version, tc.reason)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkFind(t, tc.files, tc.names, tc.version, tc.reason) })
 	}
 }
 

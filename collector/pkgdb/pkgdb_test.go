@@ -174,23 +174,7 @@ func TestFinderReasons(t *testing.T) {
 		{"ndb not a database", map[string][]byte{"usr/lib/sysimage/rpm/Packages.db": []byte("ndb")}, []string{"bash"}, "", ReasonUnreadable},
 		{"corrupt sqlite", map[string][]byte{"var/lib/rpm/rpmdb.sqlite": raw[:4096]}, []string{"bash"}, "", ReasonUnreadable},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			root := t.TempDir()
-			for p, b := range tc.files {
-				full := filepath.Join(root, p)
-				os.MkdirAll(filepath.Dir(full), 0o755)
-				if err := os.WriteFile(full, b, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			f := NewFinder(hostfs.New(root), func(p string) string { return filepath.Join(root, p) })
-			for i := 0; i < 2; i++ { // the second call is served from the cache
-				p, ok, reason := f.Find(tc.names)
-				if p.Version != tc.want || reason != tc.reason || ok != (tc.want != "") {
-					t.Fatalf("call %d: got %+v ok=%v reason=%q; want %q, %q", i, p, ok, reason, tc.want, tc.reason)
-				}
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { checkFind(t, tc.files, tc.names, tc.want, tc.reason) })
 	}
 }
 
@@ -229,4 +213,27 @@ func FuzzParseDpkgStatus(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkFind writes files under a new root and wants Find to give version (or none) and
+// reason, twice: the second call is served from the cache.
+func checkFind(t *testing.T, files map[string][]byte, names []string, version, reason string) {
+	t.Helper()
+	root := t.TempDir()
+	for p, b := range files {
+		full := filepath.Join(root, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := NewFinder(hostfs.New(root), func(p string) string { return filepath.Join(root, p) })
+	for i := 0; i < 2; i++ {
+		p, ok, got := f.Find(names)
+		if p.Version != version || got != reason || ok != (version != "") {
+			t.Fatalf("call %d: got %+v ok=%v reason=%q; want %q, %q", i, p, ok, got, version, reason)
+		}
+	}
 }
