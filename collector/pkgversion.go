@@ -11,14 +11,15 @@ func newPackageFinder(env Env) *pkgdb.Finder {
 	return pkgdb.NewFinder(env.Paths.Host(), func(rel string) string { return env.Paths.Root("/" + rel) })
 }
 
-// packageVersion returns the upstream version the package database lists for the first
-// of names installed, or "" and the reason (one of pkgdb.Reasons) it has none.
+// packageVersion returns the version the package database lists for the first of names
+// installed, in the agent's own four-part form (pkgdb.Package.AgentVersion), or "" and the
+// reason (one of pkgdb.Reasons) it has none.
 func packageVersion(f *pkgdb.Finder, names []string) (version, reason string) {
 	pkg, ok, reason := f.Find(names)
 	if !ok {
 		return "", reason
 	}
-	return pkg.Version, ""
+	return pkg.AgentVersion(), ""
 }
 
 // emitVersionMissing publishes desc{reason}: 1 for the reason the version label is

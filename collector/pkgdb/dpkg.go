@@ -6,20 +6,21 @@ import (
 	"strings"
 )
 
-// ParseDpkgStatus returns the upstream version of each of names that /var/lib/dpkg/status
-// (deb-status(5): RFC 822-style paragraphs) lists as installed ("Status: install ok
-// installed" or "hold ok installed"). The version drops the epoch ("1:") and the Debian
-// revision (after the last '-'), so it compares with the vendor's version.
-func ParseDpkgStatus(raw []byte, names []string) map[string]string {
+// ParseDpkgStatus returns each of names that /var/lib/dpkg/status (deb-status(5): RFC
+// 822-style paragraphs) lists as installed ("Status: install ok installed" or "hold ok
+// installed"). Version is the upstream version without the epoch ("1:"), Release the
+// Debian revision (after the last '-'), the same split as rpm's VERSION and RELEASE.
+func ParseDpkgStatus(raw []byte, names []string) map[string]Package {
 	want := map[string]bool{}
 	for _, n := range names {
 		want[n] = true
 	}
-	out := map[string]string{}
+	out := map[string]Package{}
 	var pkg, status, version string
 	flush := func() {
 		if want[pkg] && version != "" && strings.HasSuffix(status, " ok installed") {
-			out[pkg] = UpstreamVersion(version)
+			upstream, revision := SplitDebianVersion(version)
+			out[pkg] = Package{Name: pkg, Version: upstream, Release: revision, DB: "dpkg"}
 		}
 		pkg, status, version = "", "", ""
 	}
@@ -52,13 +53,14 @@ func ParseDpkgStatus(raw []byte, names []string) map[string]string {
 	return out
 }
 
-// UpstreamVersion strips a Debian epoch and revision from a package version.
-func UpstreamVersion(v string) string {
+// SplitDebianVersion splits a Debian package version ([epoch:]upstream[-revision],
+// deb-version(5)) into its upstream version and revision, dropping the epoch.
+func SplitDebianVersion(v string) (upstream, revision string) {
 	if i := strings.IndexByte(v, ':'); i >= 0 && i < len(v)-1 {
 		v = v[i+1:]
 	}
 	if i := strings.LastIndexByte(v, '-'); i > 0 {
-		v = v[:i]
+		return v[:i], v[i+1:]
 	}
-	return v
+	return v, ""
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,8 +44,34 @@ var (
 type Package struct {
 	Name    string
 	Version string // upstream version (rpm VERSION; dpkg without epoch and revision)
-	Release string // rpm RELEASE; "" for dpkg
+	Release string // rpm RELEASE; the Debian revision for dpkg ("" when it has none)
 	DB      string // "dpkg" or "rpm"
+}
+
+// AgentVersion returns the version in the four-part form the agents themselves print
+// (cmdagent -i "5.7.9.139", the Qualys log "6.1.0.28", global.xml "1.24.1.1047"). The
+// vendors package a build as VERSION 5.7.9 with RELEASE 139 (MFEcma-5.7.9-139, deb
+// mfecma 5.7.9-139): a numeric version of fewer than four parts gets the release's leading
+// digits as its last part ("1.el9" gives 1). A version that already has four parts, or one
+// that is not all digits and dots, is returned as it is.
+func (p Package) AgentVersion() string {
+	parts := strings.Split(p.Version, ".")
+	if len(parts) >= 4 {
+		return p.Version
+	}
+	for _, part := range parts {
+		if part == "" || strings.Trim(part, "0123456789") != "" {
+			return p.Version
+		}
+	}
+	n := 0
+	for n < len(p.Release) && p.Release[n] >= '0' && p.Release[n] <= '9' {
+		n++
+	}
+	if n == 0 {
+		return p.Version
+	}
+	return p.Version + "." + p.Release[:n]
 }
 
 // Finder looks packages up, re-reading a database only when its size or modification
@@ -186,11 +213,7 @@ func (f *Finder) readDpkg(path string, names []string) (map[string]Package, erro
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]Package{}
-	for n, v := range ParseDpkgStatus(raw, names) {
-		out[n] = Package{Name: n, Version: v, DB: "dpkg"}
-	}
-	return out, nil
+	return ParseDpkgStatus(raw, names), nil
 }
 
 // The rpm databases are read page by page through ReadAt, never whole, so only the pages

@@ -3,6 +3,7 @@ package pkgdb
 import (
 	"bytes"
 	"encoding/binary"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -150,9 +151,31 @@ Status: install ok half-configured
 Version: 1.0
 `
 	got := ParseDpkgStatus([]byte(status), []string{"qualys-cloud-agent", "ciscoampconnector", "mfecma", "half"})
-	want := map[string]string{"qualys-cloud-agent": "6.1.0.28", "mfecma": "5.7.9"}
-	if len(got) != len(want) || got["qualys-cloud-agent"] != want["qualys-cloud-agent"] || got["mfecma"] != want["mfecma"] {
+	want := map[string]Package{
+		"qualys-cloud-agent": {"qualys-cloud-agent", "6.1.0.28", "1", "dpkg"},
+		"mfecma":             {"mfecma", "5.7.9", "139", "dpkg"},
+	}
+	if !maps.Equal(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func TestAgentVersion(t *testing.T) {
+	for _, tc := range []struct{ version, release, want string }{
+		{"5.7.9", "139", "5.7.9.139"},           // rpm MFEcma-5.7.9-139, deb mfecma 5.7.9-139: cmdagent prints 5.7.9.139
+		{"6.1.0", "28", "6.1.0.28"},             // qualys-cloud-agent-6.1.0-28
+		{"1.24.1", "1047.el9", "1.24.1.1047"},   // a dist tag after the build number
+		{"1.24.1.1047", "1.el9", "1.24.1.1047"}, // already four parts
+		{"6.1.0.28", "1", "6.1.0.28"},           // deb 6.1.0.28-1
+		{"5.7.9", "", "5.7.9"},                  // no release (dpkg without revision)
+		{"5.7.9", "el9", "5.7.9"},               // no leading digits
+		{"5.7.9~beta1", "3", "5.7.9~beta1"},     // not all digits and dots
+		{"", "3", ""},                           // nothing known
+		{"5..9", "3", "5..9"},                   // an empty part
+	} {
+		if got := (Package{Version: tc.version, Release: tc.release}).AgentVersion(); got != tc.want {
+			t.Errorf("AgentVersion(%q, %q) = %q, want %q", tc.version, tc.release, got, tc.want)
+		}
 	}
 }
 
@@ -207,9 +230,9 @@ func FuzzParseHeader(f *testing.F) {
 func FuzzParseDpkgStatus(f *testing.F) {
 	f.Add([]byte("Package: a\nStatus: install ok installed\nVersion: 1:2.3-4\n\nPackage: b\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		for n, v := range ParseDpkgStatus(b, []string{"a", "b"}) {
-			if (n != "a" && n != "b") || strings.ContainsAny(v, "\n") {
-				t.Fatalf("bad entry %q=%q", n, v)
+		for n, p := range ParseDpkgStatus(b, []string{"a", "b"}) {
+			if (n != "a" && n != "b") || p.Name != n || p.Version == "" || strings.ContainsAny(p.Version+p.Release, "\n") {
+				t.Fatalf("bad entry %q=%+v", n, p)
 			}
 		}
 	})
