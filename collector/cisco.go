@@ -23,7 +23,7 @@ import (
 // docs/sources.md lists every source; Cisco 214787 (TETRA
 // updates) and 214523 (Linux faults) are the KBs the metrics answer.
 //
-// The flags fill ciscoFlags; the layout (collector/layouts.go) turns them into paths.
+// The flags fill ciscoFlags; cisco.AgentLayout (collector/cisco/layout.go) turns them into paths.
 var ciscoFlags = func() *cisco.Settings {
 	f := &cisco.Settings{}
 	kingpin.Flag("collector.cisco.platform",

@@ -27,7 +27,7 @@ import (
 // an MA 4.5 -> 4.6/4.8 upgrade needs (sources.md S1), the sequence refusal of a restored or
 // cloned agent (sources.md S2 / KB60776), and service restarts.
 //
-// The flags fill mcafeeFlags; the layout (collector/layouts.go) turns them into paths.
+// The flags fill mcafeeFlags; mcafee.AgentLayout (collector/mcafee/layout.go) turns them into paths.
 var mcafeeFlags = func() *mcafeeFlagValues {
 	f := &mcafeeFlagValues{}
 	kingpin.Flag("collector.mcafee.cmdagent",

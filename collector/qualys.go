@@ -27,7 +27,7 @@ import (
 // no HTTPS/443 path or a wrong proxy), is FIM fed by the audit subsystem it is configured
 // for (sources.md S10; sources.md S4: auditd holding the netlink socket loses FIM events).
 //
-// The flags fill qualysFlags; the layout (collector/layouts.go) turns them into paths.
+// The flags fill qualysFlags; qualys.AgentLayout (collector/qualys/layout.go) turns them into paths.
 var qualysFlags = func() *qualys.Settings {
 	f := &qualys.Settings{}
 	LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.qualys.config",
