@@ -19,20 +19,32 @@ import (
 // invalid sequence number (KB60776, sources.md S2): snapshot-restored VDI, imaged or cloned
 // machines sharing a GUID. The agent side only sees an empty acknowledgement; the server
 // log names the agent.
-var (
-	epoServerLogFlag = kingpin.Flag("collector.epo_server.log",
+var epoServerFlags = func() *epoServerFlagValues {
+	f := &epoServerFlagValues{}
+	kingpin.Flag("collector.epo_server.log",
 		`Glob of the ePO server log (repeatable). Default: Server.log and server_<name>.log in <ePO install dir>\DB\Logs under C:\Program Files and C:\Program Files (x86).`).
 		Default(
 			`C:\Program Files\McAfee\ePolicy Orchestrator\DB\Logs\[Ss]erver*.log`,
 			`C:\Program Files (x86)\McAfee\ePolicy Orchestrator\DB\Logs\[Ss]erver*.log`,
-		).Strings()
-	epoServerWindowFlag = kingpin.Flag("collector.epo_server.window",
+		).StringsVar(&f.Logs)
+	kingpin.Flag("collector.epo_server.window",
 		"Window over which rejected agents are counted (epo_server_sequence_error_agents, epo_server_agent_sequence_errors).").
-		Default("24h").Duration()
-	epoServerTopFlag = kingpin.Flag("collector.epo_server.top",
+		Default("24h").DurationVar(&f.Window)
+	kingpin.Flag("collector.epo_server.top",
 		"Number of most-rejected agents exported by GUID in epo_server_agent_sequence_errors (bounds the series count).").
-		Default("20").Int()
-)
+		Default("20").IntVar(&f.Top)
+	kingpin.Flag("collector.epo_server.messages-file",
+		"YAML file of site rows added to the ePO server log message table (docs/classify.md). Not resolved under --path.rootfs.").
+		Default("").StringVar(&f.MessagesFile)
+	return f
+}()
+
+type epoServerFlagValues struct {
+	Logs         []string
+	Window       time.Duration
+	Top          int
+	MessagesFile string
+}
 
 func init() {
 	registerCollector("epo_server", false, newEPOServerCollector)
@@ -75,14 +87,14 @@ type epoServerCollector struct {
 }
 
 func newEPOServerCollector(env Env) (Collector, error) {
-	classifier, err := loadClassifier("epo_server", *epoServerMessagesFileFlag)
+	classifier, err := loadClassifier("epo_server", epoServerFlags.MessagesFile)
 	if err != nil {
 		return nil, err
 	}
 	return newEPOServerCollectorWith(env, epoServerConfig{
-		globs:      *epoServerLogFlag,
-		window:     *epoServerWindowFlag,
-		top:        *epoServerTopFlag,
+		globs:      epoServerFlags.Logs,
+		window:     epoServerFlags.Window,
+		top:        epoServerFlags.Top,
 		classifier: classifier,
 	})
 }

@@ -21,16 +21,24 @@ import (
 // The linux_security collector reports the host prerequisites the Cisco Secure Endpoint
 // Linux connector and Qualys FIM depend on, so operators see the cause before the
 // connector raises the fault (sources.md S5: faults 5, 8/9, 11, 16, 19; sources.md S4: auditd).
-var (
-	linuxSecBPFModule = kingpin.Flag("collector.linux_security.selinux-module",
+var linuxSecFlags = func() *linuxSecFlagValues {
+	f := &linuxSecFlagValues{}
+	kingpin.Flag("collector.linux_security.selinux-module",
 		"SELinux policy module whose presence selinux_bpf_module_loaded reports (Cisco fault 19).").
-		Default("cisco-secure-bpf").String()
-	linuxSecKernelModules = kingpin.Flag("collector.linux_security.kernel-module",
-		"Kernel module reported by kernel_module_loaded{module} (repeatable).").Strings()
-	linuxSecScanUser = kingpin.Flag("collector.linux_security.scan-user",
+		Default("cisco-secure-bpf").StringVar(&f.BPFModule)
+	kingpin.Flag("collector.linux_security.kernel-module",
+		"Kernel module reported by kernel_module_loaded{module} (repeatable).").StringsVar(&f.KernelModules)
+	kingpin.Flag("collector.linux_security.scan-user",
 		"User the Cisco connector's scan service runs as; connector_scan_user_present reports it (Cisco fault 5).").
-		Default("cisco-amp-scan-svc").String()
-)
+		Default("cisco-amp-scan-svc").StringVar(&f.ScanUser)
+	return f
+}()
+
+type linuxSecFlagValues struct {
+	BPFModule     string
+	KernelModules []string
+	ScanUser      string
+}
 
 func init() {
 	registerCollector("linux_security", true, newLinuxSecurityCollector)
@@ -68,7 +76,7 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 	s.Bool(selinuxEnabledDesc, enabled)
 	s.Bool(selinuxEnforcingDesc, enabled && strings.TrimSpace(string(enforce)) == "1")
 
-	loaded, err := selinuxModuleInstalled(p, *linuxSecBPFModule)
+	loaded, err := selinuxModuleInstalled(p, linuxSecFlags.BPFModule)
 	if s.Source("selinux_policy_store", err) {
 		s.Bool(selinuxBPFModuleDesc, loaded)
 	}
@@ -80,16 +88,16 @@ func (c *linuxSecurityCollector) Update(ctx context.Context, s *Scrape) error {
 		s.Bool(kernelHeadersDesc, kernelHeadersPresent(p, strings.TrimSpace(string(release))))
 	}
 
-	if len(*linuxSecKernelModules) > 0 {
+	if len(linuxSecFlags.KernelModules) > 0 {
 		modules, err := loadedKernelModules(p.ProcFiles(), p.Proc("modules"))
 		if s.Source("proc_modules", err) {
-			for _, m := range uniqueSorted(*linuxSecKernelModules) {
+			for _, m := range uniqueSorted(linuxSecFlags.KernelModules) {
 				s.Bool(kernelModuleDesc, modules[m], m)
 			}
 		}
 	}
 
-	present, err := passwdHasUser(p.Host(), p.Root("/etc/passwd"), *linuxSecScanUser)
+	present, err := passwdHasUser(p.Host(), p.Root("/etc/passwd"), linuxSecFlags.ScanUser)
 	if s.Source("passwd", err) {
 		s.Bool(scanUserDesc, present)
 	}

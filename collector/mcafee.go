@@ -39,12 +39,16 @@ var mcafeeFlags = func() *mcafeeFlagValues {
 	kingpin.Flag("collector.mcafee.log-encoding",
 		"Encoding of the agent logs: auto (BOM, UTF-16LE, UTF-8, then Shift_JIS), utf-8, utf-16le, utf-16be or shift_jis.").
 		Default("auto").StringVar(&f.LogEncoding)
+	kingpin.Flag("collector.mcafee.messages-file",
+		"YAML file of site rows added to the McAfee/Trellix agent log message table (docs/classify.md). Built-in rows win on conflict unless a row says override: true. Not resolved under --path.rootfs.").
+		Default("").StringVar(&f.MessagesFile)
 	return f
 }()
 
 type mcafeeFlagValues struct {
 	mcafee.Settings
-	LogEncoding string
+	LogEncoding  string
+	MessagesFile string
 }
 
 func init() {
@@ -128,7 +132,7 @@ type mcafeeCollector struct {
 }
 
 func newMcAfeeCollector(env Env) (Collector, error) {
-	classifier, err := loadClassifier("mcafee", *mcafeeMessagesFileFlag)
+	classifier, err := loadClassifier("mcafee", mcafeeFlags.MessagesFile)
 	if err != nil {
 		return nil, err
 	}
@@ -502,7 +506,7 @@ func init() { registerBundleAgent("mcafee", mcafeeBundleAgent) }
 // and the layout's directories.
 func mcafeeBundleAgent(goos string) bundle.Agent {
 	l := mcafee.AgentLayout(goos, mcafeeFlags.Settings)
-	classifier, note := bundleClassifier("mcafee", *mcafeeMessagesFileFlag, mcafee.DefaultAgentClassifier)
+	classifier, note := bundleClassifier("mcafee", mcafeeFlags.MessagesFile, mcafee.DefaultAgentClassifier)
 	return bundle.Agent{
 		Name:     "mcafee",
 		Commands: []bundle.Command{{Name: "mcafee_cmdagent_i", Paths: l.CmdAgent, Args: []string{"-i"}}},

@@ -19,11 +19,17 @@ import (
 // (VirusScan Enterprise 8.8, VSE; Endpoint Security for Linux, ENSL) are, the scan engine
 // version, and whether the on-access scanner runs. Windows reads the registry and the
 // service control manager; Linux runs the ENSL status CLI's read-only switches.
-var (
-	mcafeeAVCLIFlag = kingpin.Flag("collector.mcafee_av.ensl-cli",
+var mcafeeAVFlags = func() *mcafeeAVFlagValues {
+	f := &mcafeeAVFlagValues{}
+	kingpin.Flag("collector.mcafee_av.ensl-cli",
 		`Path of the Endpoint Security for Linux status CLI. Default: /opt/McAfee/ens/tp/bin/mfetpcli (ENSL 10.7+), then /opt/isec/ens/threatprevention/bin/isecav (ENSL 10.2-10.6), under --path.rootfs. Only "--version" and "--getoasconfig --summary" are ever run.`).
-		Default("").String()
-)
+		Default("").StringVar(&f.ENSLCLI)
+	return f
+}()
+
+type mcafeeAVFlagValues struct {
+	ENSLCLI string
+}
 
 func init() {
 	registerCollector("mcafee_av", true, newMcAfeeAVCollector)
@@ -78,7 +84,7 @@ type mcafeeAVCollector struct {
 }
 
 func newMcAfeeAVCollector(env Env) (Collector, error) {
-	cfg := mcafeeAVConfig{goos: env.Paths.OS(), cli: *mcafeeAVCLIFlag}
+	cfg := mcafeeAVConfig{goos: env.Paths.OS(), cli: mcafeeAVFlags.ENSLCLI}
 	if cfg.goos == "windows" {
 		cfg.registry = mcafee.NewRegistryReader()
 		cfg.services = winsvc.New()

@@ -1,27 +1,16 @@
 package collector
 
 import (
-	"github.com/alecthomas/kingpin/v2"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgfile"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
-// Site messages-files add rows to the built-in message tables (docs/classify.md). They are
-// read once, when the collector is built, so a bad file stops the start-up (and
-// --config.check) with an error naming the file and the row.
-var (
-	mcafeeMessagesFileFlag = kingpin.Flag("collector.mcafee.messages-file",
-		"YAML file of site rows added to the McAfee/Trellix agent log message table (docs/classify.md). Built-in rows win on conflict unless a row says override: true. Not resolved under --path.rootfs.").
-		Default("").String()
-	epoServerMessagesFileFlag = kingpin.Flag("collector.epo_server.messages-file",
-		"YAML file of site rows added to the ePO server log message table (docs/classify.md). Not resolved under --path.rootfs.").
-		Default("").String()
-	qualysMessagesFileFlag = kingpin.Flag("collector.qualys.messages-file",
-		"YAML file of site rows added to the Qualys Cloud Agent log message table (docs/classify.md). Not resolved under --path.rootfs.").
-		Default("").String()
-)
+// Site messages-files (--collector.<name>.messages-file, registered with each collector's
+// other flags) add rows to the built-in message tables (docs/classify.md). They are read
+// once, when the collector is built, so a bad file stops the start-up (and --config.check)
+// with an error naming the file and the row.
 
 // MessageTable returns the built-in table of a collector that has one (mcafee,
 // epo_server, qualys) and whether it exists.

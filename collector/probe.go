@@ -25,26 +25,37 @@ import (
 // resolved, TLS/CRL failures, proxy connect and proxy authentication failures; sources.md S4:
 // no HTTPS/443 to the platform, wrong proxy). Probes touch the network, so they run in
 // the background (docs/metrics.md) and a scrape only reads the latest results.
-var (
-	probeTargetFlags = kingpin.Flag("collector.probe.target",
+var probeFlags = func() *probeFlagValues {
+	f := &probeFlagValues{}
+	kingpin.Flag("collector.probe.target",
 		"Extra endpoint to probe, as agent=host:port or host:port (agent \"custom\"); repeatable. The agent name is a label value: lower-case letters, digits and _.").
-		Strings()
-	probeAgentTargets = kingpin.Flag("collector.probe.agent-targets",
+		StringsVar(&f.Targets)
+	kingpin.Flag("collector.probe.agent-targets",
 		"Derive targets from the agents' own configuration (cmdagent ePO server list, Cisco policy.xml TETRA server, Qualys ServerUri).").
-		Default("true").Bool()
-	probeInterval = kingpin.Flag("collector.probe.interval",
+		Default("true").BoolVar(&f.AgentTargets)
+	kingpin.Flag("collector.probe.interval",
 		"How often the probes run in the background (each run is jittered by ±10%).").
-		Default("5m").Duration()
-	probeTimeout = kingpin.Flag("collector.probe.timeout",
+		Default("5m").DurationVar(&f.Interval)
+	kingpin.Flag("collector.probe.timeout",
 		"Deadline for one target's probe, all phases together.").
-		Default("10s").Duration()
-	probeConcurrency = kingpin.Flag("collector.probe.concurrency",
+		Default("10s").DurationVar(&f.Timeout)
+	kingpin.Flag("collector.probe.concurrency",
 		"Targets probed at the same time.").
-		Default("4").Int()
-	probeCAFile = kingpin.Flag("collector.probe.tls-ca-file",
+		Default("4").IntVar(&f.Concurrency)
+	kingpin.Flag("collector.probe.tls-ca-file",
 		"PEM file of extra CAs trusted when verifying server certificates (private PKI, TLS-inspecting proxies).").
-		String()
-)
+		StringVar(&f.CAFile)
+	return f
+}()
+
+type probeFlagValues struct {
+	Targets      []string
+	AgentTargets bool
+	Interval     time.Duration
+	Timeout      time.Duration
+	Concurrency  int
+	CAFile       string
+}
 
 func init() {
 	registerCollector("probe", false, newProbeCollector)
@@ -141,23 +152,23 @@ func newProbeCollector(env Env) (Collector, error) {
 
 func probeConfigFromFlags() (probeConfig, error) {
 	cfg := probeConfig{
-		fromAgents:  *probeAgentTargets,
-		interval:    *probeInterval,
-		timeout:     *probeTimeout,
-		concurrency: *probeConcurrency,
+		fromAgents:  probeFlags.AgentTargets,
+		interval:    probeFlags.Interval,
+		timeout:     probeFlags.Timeout,
+		concurrency: probeFlags.Concurrency,
 	}
 	if cfg.interval <= 0 || cfg.timeout <= 0 || cfg.concurrency < 1 {
 		return cfg, errors.New("--collector.probe.interval and --collector.probe.timeout must be positive, --collector.probe.concurrency at least 1")
 	}
-	for _, spec := range *probeTargetFlags {
+	for _, spec := range probeFlags.Targets {
 		t, err := parseProbeTargetFlag(spec)
 		if err != nil {
 			return cfg, err
 		}
 		cfg.targets = append(cfg.targets, t)
 	}
-	if *probeCAFile != "" {
-		pem, err := os.ReadFile(*probeCAFile)
+	if probeFlags.CAFile != "" {
+		pem, err := os.ReadFile(probeFlags.CAFile)
 		if err != nil {
 			return cfg, fmt.Errorf("--collector.probe.tls-ca-file: %w", err)
 		}
@@ -166,7 +177,7 @@ func probeConfigFromFlags() (probeConfig, error) {
 			pool = x509.NewCertPool()
 		}
 		if !pool.AppendCertsFromPEM(pem) {
-			return cfg, fmt.Errorf("--collector.probe.tls-ca-file %s: no PEM certificate found", *probeCAFile)
+			return cfg, fmt.Errorf("--collector.probe.tls-ca-file %s: no PEM certificate found", probeFlags.CAFile)
 		}
 		cfg.roots = pool
 	}

@@ -28,16 +28,24 @@ import (
 // for (sources.md S10; sources.md S4: auditd holding the netlink socket loses FIM events).
 //
 // The flags fill qualysFlags; qualys.AgentLayout (collector/qualys/layout.go) turns them into paths.
-var qualysFlags = func() *qualys.Settings {
-	f := &qualys.Settings{}
+var qualysFlags = func() *qualysFlagValues {
+	f := &qualysFlagValues{}
 	LinuxOnlyFlag(runtime.GOOS, kingpin.Flag("collector.qualys.config",
 		"qualys-cloud-agent.conf to read on Linux. Empty: the first of /etc/qualys/cloud-agent/qualys-cloud-agent.conf and /etc/opt/qualys/cloud-agent/qualys-cloud-agent.conf. Resolved under --path.rootfs.")).
 		Default("").StringVar(&f.Config)
 	kingpin.Flag("collector.qualys.log-dir",
 		`Directory holding the agent log and its archives. Empty: the LogFileDir of qualys-cloud-agent.conf (absolute paths only), then /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
 		Default("").StringVar(&f.LogDir)
+	kingpin.Flag("collector.qualys.messages-file",
+		"YAML file of site rows added to the Qualys Cloud Agent log message table (docs/classify.md). Not resolved under --path.rootfs.").
+		Default("").StringVar(&f.MessagesFile)
 	return f
 }()
+
+type qualysFlagValues struct {
+	qualys.Settings
+	MessagesFile string
+}
 
 func init() {
 	registerCollector("qualys", true, newQualysCollector)
@@ -148,7 +156,7 @@ type qualysCollector struct {
 }
 
 func newQualysCollector(env Env) (Collector, error) {
-	classifier, err := loadClassifier("qualys", *qualysMessagesFileFlag)
+	classifier, err := loadClassifier("qualys", qualysFlags.MessagesFile)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +180,7 @@ func newQualysCollectorFor(env Env, goos string, registry qualys.RegistryReader,
 	}
 	c.packages = newPackageFinder(env)
 	// The layout of goos (tests run the Windows logic on Linux).
-	c.layout = qualys.AgentLayout(goos, *qualysFlags)
+	c.layout = qualys.AgentLayout(goos, qualysFlags.Settings)
 	dirs, _ := c.layout.LogDirs("")
 	c.logDirs = c.env.Paths.RootAll(dirs)
 	if c.windows {
@@ -591,8 +599,8 @@ func init() { registerBundleAgent("qualys", qualysBundleAgent) }
 // qualysBundleAgent: the conf, host id and proxy env file (Linux, redacted by the
 // bundle) where the conf says, and the agent log in its LogFileDir and the defaults.
 func qualysBundleAgent(goos string) bundle.Agent {
-	l := qualys.AgentLayout(goos, *qualysFlags)
-	classifier, note := bundleClassifier("qualys", *qualysMessagesFileFlag, func() *msgtable.Classifier { return qualysClassifier })
+	l := qualys.AgentLayout(goos, qualysFlags.Settings)
+	classifier, note := bundleClassifier("qualys", qualysFlags.MessagesFile, func() *msgtable.Classifier { return qualysClassifier })
 	conf := func(h bundle.Host) qualys.AgentConf {
 		if h.GOOS == "windows" {
 			return qualys.AgentConf{}
@@ -646,7 +654,7 @@ func qualysProbeTargets(c *probeCollector, _ context.Context) ([]probe.Target, [
 		return nil, nil
 	}
 	// The qualys collector's layout: --collector.qualys.config applies here.
-	layout := qualys.AgentLayout(c.goos(), *qualysFlags)
+	layout := qualys.AgentLayout(c.goos(), qualysFlags.Settings)
 	confPath, conf, err := readFirst(c.env.Paths.Host(), "qualys.agent_conf", c.env.Paths.RootAll(layout.ConfPaths), qualys.ParseAgentConf)
 	if confPath == "" {
 		return nil, nil
