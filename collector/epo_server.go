@@ -33,9 +33,7 @@ var epoServerFlags = func() *epoServerFlagValues {
 	kingpin.Flag("collector.epo_server.top",
 		"Number of most-rejected agents exported by GUID in epo_server_agent_sequence_errors (bounds the series count).").
 		Default("20").IntVar(&f.Top)
-	kingpin.Flag("collector.epo_server.messages-file",
-		"YAML file of site rows added to the ePO server log message table (docs/classify.md). Not resolved under --path.rootfs.").
-		Default("").StringVar(&f.MessagesFile)
+	messagesFileFlag("epo_server", "ePO server log", &f.MessagesFile)
 	return f
 }()
 

@@ -39,9 +39,7 @@ var mcafeeFlags = func() *mcafeeFlagValues {
 	kingpin.Flag("collector.mcafee.log-encoding",
 		"Encoding of the agent logs: auto (BOM, UTF-16LE, UTF-8, then Shift_JIS), utf-8, utf-16le, utf-16be or shift_jis.").
 		Default("auto").StringVar(&f.LogEncoding)
-	kingpin.Flag("collector.mcafee.messages-file",
-		"YAML file of site rows added to the McAfee/Trellix agent log message table (docs/classify.md). Built-in rows win on conflict unless a row says override: true. Not resolved under --path.rootfs.").
-		Default("").StringVar(&f.MessagesFile)
+	messagesFileFlag("mcafee", "McAfee/Trellix agent log", &f.MessagesFile)
 	return f
 }()
 

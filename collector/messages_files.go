@@ -1,16 +1,22 @@
 package collector
 
 import (
+	"github.com/alecthomas/kingpin/v2"
 	"github.com/secagent-exporter/secagent_exporter/collector/mcafee"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgfile"
 	"github.com/secagent-exporter/secagent_exporter/collector/msgtable"
 	"github.com/secagent-exporter/secagent_exporter/collector/qualys"
 )
 
-// Site messages-files (--collector.<name>.messages-file, registered with each collector's
-// other flags) add rows to the built-in message tables (docs/classify.md). They are read
-// once, when the collector is built, so a bad file stops the start-up (and --config.check)
-// with an error naming the file and the row.
+// messagesFileFlag registers --collector.<collector>.messages-file into dst, with the
+// collector's other flags. A site messages-file adds rows to the built-in message table
+// (docs/classify.md). It is read once, when the collector is built, so a bad file stops the
+// start-up (and --config.check) with an error naming the file and the row.
+func messagesFileFlag(collector, table string, dst *string) {
+	kingpin.Flag("collector."+collector+".messages-file",
+		"YAML file of site rows added to the "+table+" message table (docs/classify.md). Built-in rows win on conflict unless a row says override: true. Not resolved under --path.rootfs.").
+		Default("").StringVar(dst)
+}
 
 // MessageTable returns the built-in table of a collector that has one (mcafee,
 // epo_server, qualys) and whether it exists.

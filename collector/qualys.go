@@ -36,9 +36,7 @@ var qualysFlags = func() *qualysFlagValues {
 	kingpin.Flag("collector.qualys.log-dir",
 		`Directory holding the agent log and its archives. Empty: the LogFileDir of qualys-cloud-agent.conf (absolute paths only), then /var/log/qualys and /var/opt/qualys/cloud-agent/log on Linux (qualys-cloud-agent.log, .log.N), C:\ProgramData\Qualys\QualysAgent on Windows (Log.txt, Archive.*.txt). Resolved under --path.rootfs.`).
 		Default("").StringVar(&f.LogDir)
-	kingpin.Flag("collector.qualys.messages-file",
-		"YAML file of site rows added to the Qualys Cloud Agent log message table (docs/classify.md). Not resolved under --path.rootfs.").
-		Default("").StringVar(&f.MessagesFile)
+	messagesFileFlag("qualys", "Qualys Cloud Agent log", &f.MessagesFile)
 	return f
 }()
 
