@@ -2,12 +2,12 @@ package main
 
 import (
 	"compress/gzip"
+	"io"
 	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -70,23 +70,37 @@ func (h *metricsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		handler.ServeHTTP(w, r)
 		return
 	}
-	gz := gzipWriters.Get().(*gzip.Writer)
-	gz.Reset(w)
-	defer func() {
-		_ = gz.Close()
-		gz.Reset(nil)
-		gzipWriters.Put(gz)
-	}()
+	gz := getGzipWriter(w)
+	defer putGzipWriter(gz)
 	w.Header().Set("Content-Encoding", "gzip")
 	handler.ServeHTTP(gzipResponseWriter{ResponseWriter: w, gz: gz}, r)
 }
 
-// gzipWriters keeps the compressors between scrapes: a gzip.Writer holds about 800 KB of
-// state, which every scrape would otherwise allocate anew.
-var gzipWriters = sync.Pool{New: func() any {
-	gz, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level never fails
-	return gz
-}}
+// gzipWriters keeps compressors between scrapes. A gzip.Writer holds about 600 KB of state;
+// a sync.Pool loses it at every garbage collection, which on this small heap comes every few
+// scrapes, so a scrape would mostly allocate a new one. Two are kept for good (Prometheus HA
+// pairs scrape about at the same time); a scrape beyond them allocates one and drops it.
+var gzipWriters = make(chan *gzip.Writer, 2)
+
+func getGzipWriter(w io.Writer) *gzip.Writer {
+	select {
+	case gz := <-gzipWriters:
+		gz.Reset(w)
+		return gz
+	default:
+		gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // a valid level never fails
+		return gz
+	}
+}
+
+func putGzipWriter(gz *gzip.Writer) {
+	_ = gz.Close()
+	gz.Reset(io.Discard) // drop the reference to the response
+	select {
+	case gzipWriters <- gz:
+	default:
+	}
+}
 
 // gzipResponseWriter sends the body through gz; headers and status go to the
 // ResponseWriter as they are.
