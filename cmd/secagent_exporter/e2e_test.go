@@ -34,6 +34,7 @@ var exporterBinary string
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	setMaxProcs = func(int) {} // runContext in this process must not slow the other tests down
 	dir, err := os.MkdirTemp("", "secagent-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -316,6 +317,34 @@ func TestHealthAndLandingPage(t *testing.T) {
 	}
 }
 
+// The exporter runs its Go code on one CPU unless told otherwise, as node_exporter does.
+func TestRuntimeGOMAXPROCS(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  string
+		args []string
+		want string
+	}{
+		{"default", "", nil, "1"},
+		{"flag", "", []string{"--runtime.gomaxprocs=3"}, "3"},
+		{"environment", "GOMAXPROCS=2", nil, "2"},
+		{"flag wins", "GOMAXPROCS=2", []string{"--runtime.gomaxprocs=4"}, "4"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--collector.disable-defaults", "--state.dir=" + t.TempDir()}, tc.args...)
+			p := startExporterWith(t, "http", exporterBinary, func(cmd *exec.Cmd) {
+				if tc.env != "" {
+					cmd.Env = append(cmd.Env, tc.env)
+				}
+			}, args...)
+			body, _ := scrape(t, http.DefaultClient, p.URL+"/metrics", "")
+			if want := "\ngo_sched_gomaxprocs_threads " + tc.want + "\n"; !strings.Contains(body, want) {
+				t.Errorf("want %q in\n%s", strings.TrimSpace(want), body)
+			}
+		})
+	}
+}
+
 func TestStartupErrorsAreOneLineAndNonZero(t *testing.T) {
 	busy := startExporter(t, "http", "--collector.disable-defaults", "--state.dir="+t.TempDir())
 	port := busy.URL[strings.LastIndex(busy.URL, ":")+1:]
@@ -331,6 +360,7 @@ func TestStartupErrorsAreOneLineAndNonZero(t *testing.T) {
 		"busy port":          {"--web.listen-address=127.0.0.1:" + port, "--collector.disable-defaults", "--state.dir=" + t.TempDir()},
 		"bad timeout":        {"--collector.timeout=-1s"},
 		"bad timezone":       {"--collector.timezone=Mars/Olympus"},
+		"bad gomaxprocs":     {"--runtime.gomaxprocs=-1"},
 		"relative telemetry": {"--web.telemetry-path=metrics"},
 		"unknown collector":  {"--collector.nonexistent"},
 		"web config missing": {"--web.config.file=" + filepath.Join(t.TempDir(), "none.yml"), "--collector.disable-defaults", "--state.dir=" + t.TempDir()},

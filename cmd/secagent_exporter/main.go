@@ -57,6 +57,7 @@ type options struct {
 	testingTime      string
 	textfile         string
 	enabledList      string
+	maxProcs         int
 	log              *promslog.Config
 }
 
@@ -90,6 +91,8 @@ func addFlags(app *kingpin.Application) *options {
 	app.Flag("config.check", "Validate flags and --config.file, build every enabled collector, then exit.").BoolVar(&o.configCheck)
 	app.Flag("collectors.enabled", "Comma-separated collectors to run; every other collector is disabled (--collector.disable-defaults plus --collector.<name> for each). Empty keeps the per-collector flags.").Default("").StringVar(&o.enabledList)
 	app.Flag("output.textfile", "Collect once, write the metrics atomically to this .prom file (for node_exporter's or windows_exporter's textfile collector) and exit instead of serving HTTP. Command line only.").Default("").StringVar(&o.textfile)
+	app.Flag("runtime.gomaxprocs", "CPUs the exporter's Go code runs on at once (GOMAXPROCS), 1 as in node_exporter: a scrape is small, and one CPU spares the scheduler's spinning between them (docs/performance.md). 0 keeps Go's default, every CPU available. The GOMAXPROCS environment variable sets it too.").
+		Envar("GOMAXPROCS").Default("1").IntVar(&o.maxProcs)
 	app.Flag("testing.time", "Pin the exporter's clock to this RFC 3339 time (tests and demos with fixture hosts only).").Hidden().StringVar(&o.testingTime)
 	promslogflag.AddFlags(app, o.log)
 	return o
@@ -113,6 +116,9 @@ func main() {
 	defer stop()
 	os.Exit(runContext(ctx, os.Args[1:], os.Stdout, os.Stderr, promslog.New))
 }
+
+// setMaxProcs applies --runtime.gomaxprocs; the in-process tests keep their own.
+var setMaxProcs = func(n int) { runtime.GOMAXPROCS(n) }
 
 // Commands. The exporter is the default command, so every existing invocation (flags
 // only) keeps working; further commands (diagnostics) attach to the same application and
@@ -140,6 +146,9 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer, ne
 	command, code, done := parseArgs(app, o, args, stderr)
 	if done {
 		return code
+	}
+	if o.maxProcs > 0 {
+		setMaxProcs(o.maxProcs)
 	}
 
 	switch command {
@@ -271,6 +280,9 @@ func validate(o *options) error {
 	}
 	if o.commandTimeout <= 0 {
 		return fmt.Errorf("--collector.command-timeout must be positive, got %s", o.commandTimeout)
+	}
+	if o.maxProcs < 0 {
+		return fmt.Errorf("--runtime.gomaxprocs must be 0 (Go's default) or more, got %d", o.maxProcs)
 	}
 	if !strings.HasPrefix(o.metricsPath, "/") {
 		return fmt.Errorf("--web.telemetry-path must start with /, got %q", o.metricsPath)
