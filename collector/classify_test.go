@@ -49,7 +49,7 @@ func TestClassifySkeletonRoundTrip(t *testing.T) {
 }
 
 func TestClassifyQualysSyslog(t *testing.T) {
-	file := filepath.Join("fixtures", "hosts", "qualys-syslog", "var", "log", "messages")
+	file := filepath.Join(fixtureHost(t, "qualys-syslog"), "var", "log", "messages")
 	rep, err := Classify(context.Background(), ClassifyOptions{Collector: "qualys", Files: []string{file}, Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,20 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
+
+// fixtureHost is the tree of a fixture host: committed (fixtures/hosts/<name>), or
+// expanded from its spec (fixtures/specs/<name>.spec) into a temporary directory of t.
+func fixtureHost(t testing.TB, name string) string {
+	t.Helper()
+	tree, err := (&fixturegen.Hosts{Fixtures: "fixtures", Dir: t.TempDir()}).Host(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
 
 // writeFile creates path (and its directories) with content, for fixture trees built in tests.
 func writeFile(t *testing.T, path, content string, mode os.FileMode) {

@@ -56,10 +56,6 @@ func scrapeText(t *testing.T, logger *slog.Logger, c Collector) string {
 	return b.String()
 }
 
-func fixtureHost(name string) string {
-	return filepath.Join("fixtures", "hosts", name)
-}
-
 func wantSeries(t *testing.T, metrics string, series ...string) {
 	t.Helper()
 	for _, s := range series {
@@ -88,7 +84,7 @@ func assertNoSecrets(t *testing.T, where, text string) {
 // state for the planted secrets. A second tree adds a host id file holding a secret-looking
 // junk value, whose parse error is logged.
 func TestQualysSecretsNeverLeave(t *testing.T) {
-	root := fixtureHost("qualys-proxy-unreachable")
+	root := fixtureHost(t, "qualys-proxy-unreachable")
 	for _, f := range []string{"etc/sysconfig/qualys-cloud-agent", "var/log/qualys/qualys-cloud-agent.log.1",
 		"etc/qualys/cloud-agent/qualys-cloud-agent.conf"} {
 		raw, err := os.ReadFile(filepath.Join(root, f))
@@ -133,7 +129,7 @@ func TestQualysSecretsNeverLeave(t *testing.T) {
 func TestQualysLastSuccessSurvivesRestart(t *testing.T) {
 	state := t.TempDir()
 	var logs bytes.Buffer
-	env := qualysTestEnv(t, fixtureHost("qualys-healthy"), state, &logs)
+	env := qualysTestEnv(t, fixtureHost(t, "qualys-healthy"), state, &logs)
 	before := scrapeText(t, env.Logger, newQualysCollectorFor(env, "linux", nil, nil))
 	wantSeries(t, before, "qualys_last_platform_success_timestamp_seconds 1.795175103112e+09",
 		`secagent_log_lines_total{result="classified",source="qualys_cloud_agent"} 21`)
@@ -151,7 +147,7 @@ func TestQualysLastSuccessSurvivesRestart(t *testing.T) {
 // continuation line written later is kept with its record.
 func TestQualysIncrementalLog(t *testing.T) {
 	root := t.TempDir()
-	copyTree(t, fixtureHost("qualys-healthy"), root)
+	copyTree(t, fixtureHost(t, "qualys-healthy"), root)
 	var logs bytes.Buffer
 	env := qualysTestEnv(t, root, t.TempDir(), &logs)
 	c := newQualysCollectorFor(env, "linux", nil, nil)
@@ -337,7 +333,7 @@ func copyTree(t *testing.T, from, to string) {
 // the steady-state cost on a host.
 func BenchmarkQualysWarmScrape(b *testing.B) {
 	var logs bytes.Buffer
-	root := fixtureHost("qualys-healthy")
+	root := fixtureHost(b, "qualys-healthy")
 	env := Env{
 		Logger:   slog.New(slog.NewTextHandler(&logs, nil)),
 		Paths:    Paths{RootFS: root, ProcFS: filepath.Join(root, "proc")},
@@ -362,7 +358,7 @@ func BenchmarkQualysWarmScrape(b *testing.B) {
 // the key when the conf changes.
 func TestQualysLogFileDir(t *testing.T) {
 	root := t.TempDir()
-	copyTree(t, fixtureHost("qualys-healthy"), root)
+	copyTree(t, fixtureHost(t, "qualys-healthy"), root)
 	moved := filepath.Join(root, "srv/agent-logs")
 	if err := os.MkdirAll(filepath.Dir(moved), 0o755); err != nil {
 		t.Fatal(err)

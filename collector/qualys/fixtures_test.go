@@ -12,7 +12,20 @@ import (
 	"time"
 
 	"github.com/prometheus/procfs"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
+
+// hostTree is the tree of a fixture host: committed, or expanded from its spec into a
+// temporary directory of t.
+func hostTree(t testing.TB, name string) string {
+	t.Helper()
+	tree, err := (&fixturegen.Hosts{Fixtures: filepath.Join("..", "fixtures"), Dir: t.TempDir()}).Host(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
 
 // fixtureHost is what the collector would derive from one fixture tree, reduced to values
 // the scenario READMEs promise. Message texts are deliberately absent.
@@ -172,7 +185,7 @@ func TestFixtureHosts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.scenario, func(t *testing.T) {
-			root := filepath.Join("..", "fixtures", "hosts", tc.scenario)
+			root := hostTree(t, tc.scenario)
 			if _, err := os.Stat(filepath.Join(root, "README.md")); err != nil {
 				t.Fatalf("scenario without README: %v", err)
 			}
@@ -213,7 +226,8 @@ func TestFixtureHostsPlantSecrets(t *testing.T) {
 		"qualys-proxy-unreachable/var/log/qualys/qualys-cloud-agent.log.1":         {"SECRET-PROXY-PASSWORD-7c1e"},
 		"qualys-fim-audit-conflict/etc/qualys/cloud-agent/qualys-cloud-agent.conf": {"SECRET-ACTIVATION-1d2c"},
 	} {
-		b, err := os.ReadFile(filepath.Join("..", "fixtures", "hosts", file))
+		host, rel, _ := strings.Cut(file, "/")
+		b, err := os.ReadFile(filepath.Join(hostTree(t, host), rel))
 		if err != nil {
 			t.Fatal(err)
 		}
