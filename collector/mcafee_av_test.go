@@ -128,7 +128,6 @@ func TestMcAfeeAVBadValuesInventNoTimestamp(t *testing.T) {
 }
 
 func TestMcAfeeAVLinux(t *testing.T) {
-	fixtures := filepath.Join("fixtures", "hosts")
 	for _, tc := range []struct {
 		golden string
 		host   string
@@ -137,7 +136,7 @@ func TestMcAfeeAVLinux(t *testing.T) {
 		{golden: "linux-absent", host: "cisco-absent"},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
-			root, err := filepath.Abs(filepath.Join(fixtures, tc.host))
+			root, err := filepath.Abs(fixtureHost(t, tc.host))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -90,7 +90,7 @@ func testEnv(t *testing.T, stateDir string) Env {
 // is counted twice, and the last success stays known although its lines are not read again.
 func TestMcAfeeRestartKeepsASCIStateWithoutRecounting(t *testing.T) {
 	logDir, stateDir := t.TempDir(), t.TempDir()
-	copyFixtureDir(t, "fixtures/hosts/mcafee-healthy/var/McAfee/agent/logs", logDir)
+	copyFixtureDir(t, filepath.Join(fixtureHost(t, "mcafee-healthy"), "var/McAfee/agent/logs"), logDir)
 	// No cmdagent: every ASCI metric must come from the log and its persisted state.
 	cfg := mcafeeConfig{cmdagent: filepath.Join(t.TempDir(), "cmdagent"), logDir: logDir, logEncoding: "auto"}
 	lastSuccess := float64(time.Date(2026, 11, 16, 9, 0, 1, 215e3, time.UTC).UnixNano()) / 1e9
@@ -140,7 +140,7 @@ func TestMcAfeeRestartKeepsASCIStateWithoutRecounting(t *testing.T) {
 
 // The failure reason is kept in the state after a later success; the metric must not keep it.
 func TestMcAfeeFailureReasonClearedBySuccess(t *testing.T) {
-	rootFS := "fixtures/hosts/mcafee-upgrade-keyupdate"
+	rootFS := fixtureHost(t, "mcafee-upgrade-keyupdate")
 	env := testEnv(t, t.TempDir())
 	env.Paths = Paths{RootFS: rootFS}
 	got := collectOnce(t, "mcafee", newMcAfeeCollectorWith(env, mcafeeConfig{logEncoding: "auto"}))
@@ -215,7 +215,7 @@ func TestMcAfeeLabelsAreBounded(t *testing.T) {
 // per-agent counts stay.
 func TestEPOServerRestartKeepsWindow(t *testing.T) {
 	logDir, stateDir := t.TempDir(), t.TempDir()
-	copyFixtureDir(t, "fixtures/hosts/epo-server-sequence-errors/C/Program Files/McAfee/ePolicy Orchestrator/DB/Logs", logDir)
+	copyFixtureDir(t, filepath.Join(fixtureHost(t, "epo-server-sequence-errors"), "C/Program Files/McAfee/ePolicy Orchestrator/DB/Logs"), logDir)
 	cfg := epoServerConfig{globs: []string{filepath.Join(logDir, "[Ss]erver*.log")}, window: 24 * time.Hour, top: 2}
 	want := map[string]float64{
 		`epo_server_sequence_errors_total`:                                                    11,

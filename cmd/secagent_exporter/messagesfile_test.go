@@ -45,7 +45,7 @@ func TestMessagesFileConfigCheck(t *testing.T) {
 // site's messages-file rows as classified.
 func TestSupportBundleUnclassifiedShapes(t *testing.T) {
 	fixtures := fixturesDir(t)
-	root := filepath.Join(fixtures, "hosts", "mcafee-german-log")
+	root := fixtureHost(t, "mcafee-german-log")
 	run := func(extra ...string) string {
 		t.Helper()
 		out := filepath.Join(t.TempDir(), "bundle.tar.gz")

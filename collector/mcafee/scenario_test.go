@@ -8,11 +8,24 @@ import (
 	"time"
 
 	"golang.org/x/text/encoding/japanese"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
 
-// The host trees under collector/fixtures/hosts drive the end-to-end tests; this test keeps
-// them honest: each tree must parse to the situation its README describes.
-const hostsDir = "../fixtures/hosts"
+// The fixture hosts (committed under collector/fixtures/hosts or expanded from
+// collector/fixtures/specs) drive the end-to-end tests; this test keeps them honest: each
+// host must parse to the situation its README describes.
+
+// hostTree is the tree of the fixture host name, expanded from its spec into a temporary
+// directory of t when it has no committed tree.
+func hostTree(t testing.TB, name string) string {
+	t.Helper()
+	tree, err := (&fixturegen.Hosts{Fixtures: "../fixtures", Dir: t.TempDir()}).Host(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
 
 // scenarioClock is the fixed "now" the end-to-end tests pin; times are wall clock read in
 // the zone the test sets.
@@ -49,7 +62,7 @@ func replayHostLog(t *testing.T, path string, shiftJIS bool) ASCIState {
 
 func hostCmdAgent(t *testing.T, scenario, bin string) CmdAgentInfo {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(hostsDir, scenario, bin, "cmdagent-i.txt"))
+	raw, err := os.ReadFile(filepath.Join(hostTree(t, scenario), bin, "cmdagent-i.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +78,7 @@ func TestScenarioHealthy(t *testing.T) {
 		{"mcafee-healthy", "masvc_web01.log"},
 		{"mcafee-cmdagent-hangs", "masvc_web02.log"},
 	} {
-		s := replayHostLog(t, filepath.Join(hostsDir, sc.dir, "var/McAfee/agent/logs", sc.log), false)
+		s := replayHostLog(t, filepath.Join(hostTree(t, sc.dir), "var/McAfee/agent/logs", sc.log), false)
 		last := time.Date(2026, 11, 16, 9, 0, 1, 215e3, time.UTC)
 		if !s.LastSuccessful || !s.LastSuccess.Equal(last) || s.ConsecutiveFailures != 0 || s.Successes != 2 || s.KeyUpdatePending {
 			t.Errorf("%s: %+v", sc.dir, s)
@@ -79,7 +92,7 @@ func TestScenarioHealthy(t *testing.T) {
 		!info.LastASCTime.Equal(time.Date(2026, 11, 16, 9, 0, 1, 0, time.UTC)) {
 		t.Errorf("cmdagent: %+v", info)
 	}
-	if _, err := os.Stat(filepath.Join(hostsDir, "mcafee-cmdagent-hangs/opt/McAfee/agent/bin/cmdagent-i.txt")); err == nil {
+	if _, err := os.Stat(filepath.Join(hostTree(t, "mcafee-cmdagent-hangs"), "opt/McAfee/agent/bin/cmdagent-i.txt")); err == nil {
 		t.Error("the hanging cmdagent must have no captured output")
 	}
 }
@@ -90,14 +103,14 @@ func TestScenarioUnmanaged(t *testing.T) {
 		!info.LastASCTime.IsZero() || !info.LastPolicyUpdateTime.IsZero() {
 		t.Errorf("cmdagent: %+v", info)
 	}
-	s := replayHostLog(t, filepath.Join(hostsDir, "mcafee-unmanaged/var/McAfee/agent/logs/masvc_web03.log"), false)
+	s := replayHostLog(t, filepath.Join(hostTree(t, "mcafee-unmanaged"), "var/McAfee/agent/logs/masvc_web03.log"), false)
 	if s.Attempt != 0 || s.HasOutcome {
 		t.Errorf("an unmanaged agent has no ASCI: %+v", s)
 	}
 }
 
 func TestScenarioUpgradeKeyUpdate(t *testing.T) {
-	s := replayHostLog(t, filepath.Join(hostsDir, "mcafee-upgrade-keyupdate/opt/McAfee/cma/scratch/etc/log"), true)
+	s := replayHostLog(t, filepath.Join(hostTree(t, "mcafee-upgrade-keyupdate"), "opt/McAfee/cma/scratch/etc/log"), true)
 	second := time.Date(2026, 11, 16, 9, 40, 3, 473e6, time.UTC)
 	if s.Attempt != 2 || s.Failures != 1 || s.Successes != 1 || !s.LastSuccessful || !s.LastSuccess.Equal(second) {
 		t.Errorf("attempts: %+v", s)
@@ -112,7 +125,7 @@ func TestScenarioUpgradeKeyUpdate(t *testing.T) {
 }
 
 func TestScenarioSequenceRejected(t *testing.T) {
-	s := replayHostLog(t, filepath.Join(hostsDir, "mcafee-sequence-rejected/opt/McAfee/cma/scratch/etc/log"), false)
+	s := replayHostLog(t, filepath.Join(hostTree(t, "mcafee-sequence-rejected"), "opt/McAfee/cma/scratch/etc/log"), false)
 	if s.Attempt != 5 || s.ConsecutiveFailures != 3 || s.LastSuccessful || s.LastFailureReason != ReasonSequenceRejected ||
 		!s.LastSuccess.Equal(time.Date(2026, 11, 15, 22, 0, 2, 0, time.UTC)) ||
 		!s.LastAttempt.Equal(time.Date(2026, 11, 16, 9, 0, 2, 0, time.UTC)) {
@@ -125,7 +138,7 @@ func TestScenarioSequenceRejected(t *testing.T) {
 }
 
 func TestScenarioEPOServerSequenceErrors(t *testing.T) {
-	path := filepath.Join(hostsDir, "epo-server-sequence-errors/C/Program Files/McAfee/ePolicy Orchestrator/DB/Logs/Server.log")
+	path := filepath.Join(hostTree(t, "epo-server-sequence-errors"), "C/Program Files/McAfee/ePolicy Orchestrator/DB/Logs/Server.log")
 	w := NewSequenceErrorWindow(24*time.Hour, 0)
 	for _, line := range readLines(t, path) {
 		l, ok := ParseServerLine(line, time.UTC)
