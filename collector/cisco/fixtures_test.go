@@ -5,16 +5,27 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/fixturegen"
 )
 
-// The end-to-end fixture host trees must stay parseable by these parsers; this test
-// pins the facts each scenario's README promises.
+// The end-to-end fixture hosts must stay parseable by these parsers; this test pins the
+// facts each scenario's README promises.
 
-const fixtureHosts = "../fixtures/hosts"
-
-func readFixture(t *testing.T, parts ...string) []byte {
+// hostTree is the tree of the fixture host name: committed, or expanded from its spec
+// into a temporary directory of t.
+func hostTree(t testing.TB, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(append([]string{fixtureHosts}, parts...)...))
+	tree, err := (&fixturegen.Hosts{Fixtures: "../fixtures", Dir: t.TempDir()}).Host(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tree
+}
+
+func readFixture(t *testing.T, scenario string, parts ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{hostTree(t, scenario)}, parts...)...))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +46,7 @@ func TestFixtureWindowsHosts(t *testing.T) {
 		{"cisco-win-stale-proxy-auth", "8.1.7.21417", 95728, time.Date(2026, 11, 17, 8, 0, 0, 0, time.UTC), TetraReasonProxyAuth, false, true},
 	} {
 		t.Run(tc.scenario, func(t *testing.T) {
-			root := filepath.Join(fixtureHosts, tc.scenario, "C", "Program Files", "Cisco", "AMP")
+			root := filepath.Join(hostTree(t, tc.scenario), "C", "Program Files", "Cisco", "AMP")
 			entries, err := os.ReadDir(root)
 			if err != nil {
 				t.Fatal(err)
@@ -110,7 +121,7 @@ func TestFixtureLinuxHosts(t *testing.T) {
 			}
 		})
 	}
-	store := filepath.Join(fixtureHosts, "cisco-linux-selinux-bpf-missing", "var", "lib", "selinux", "targeted", "active", "modules")
+	store := filepath.Join(hostTree(t, "cisco-linux-selinux-bpf-missing"), "var", "lib", "selinux", "targeted", "active", "modules")
 	matches, err := filepath.Glob(filepath.Join(store, "*", "cisco-secure-bpf"))
 	if err != nil || len(matches) != 0 {
 		t.Errorf("module store must lack cisco-secure-bpf: %v %v", matches, err)
