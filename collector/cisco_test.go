@@ -73,11 +73,12 @@ func runCisco(t *testing.T, rootfs string, cfg ciscoConfig, commandTimeout time.
 	return gather(t, set, 30*time.Second), log.String()
 }
 
-// copyTree copies a fixture host tree into a temporary directory the test may change.
+// copyFixtureHost copies a fixture host tree (or the expansion of its spec) into a
+// temporary directory the test may change.
 func copyFixtureHost(t *testing.T, fixture string) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "host")
-	if err := os.CopyFS(dst, os.DirFS(filepath.Join("fixtures", "hosts", fixture))); err != nil {
+	if err := os.CopyFS(dst, os.DirFS(fixtureHost(t, fixture))); err != nil {
 		t.Fatal(err)
 	}
 	return dst
@@ -104,8 +105,8 @@ func assertLines(t *testing.T, metrics string, want, absent []string) {
 }
 
 func TestCiscoWindowsRegistryAndService(t *testing.T) {
-	healthy := filepath.Join("fixtures", "hosts", "cisco-win-healthy")
-	absentHost := filepath.Join("fixtures", "hosts", "cisco-absent")
+	healthy := fixtureHost(t, "cisco-win-healthy")
+	absentHost := fixtureHost(t, "cisco-absent")
 	running := winsvc.Fake{Services: []winsvc.Status{{Name: "CiscoAMP", State: "running", StartType: "auto"}}}
 	key := cisco.ImmunetProtectKey
 	for _, tc := range []struct {
@@ -195,7 +196,7 @@ func TestCiscoWindowsRegistryAndService(t *testing.T) {
 
 func TestCiscoWindowsInstallDirFromRegistry(t *testing.T) {
 	root := t.TempDir()
-	if err := os.CopyFS(filepath.Join(root, "D", "Security", "AMP"), os.DirFS(filepath.Join("fixtures", "hosts", "cisco-win-healthy", ciscoTestAMP))); err != nil {
+	if err := os.CopyFS(filepath.Join(root, "D", "Security", "AMP"), os.DirFS(filepath.Join(fixtureHost(t, "cisco-win-healthy"), ciscoTestAMP))); err != nil {
 		t.Fatal(err)
 	}
 	reg := cisco.FakeRegistry{cisco.ImmunetProtectKey: {"InstallDir": `D:\Security\AMP\`}}
