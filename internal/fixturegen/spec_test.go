@@ -38,7 +38,7 @@ func TestProcessMatchesTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range p.Entries() {
-		b, err := os.ReadFile("../../collector/fixtures/hosts/qualys-fim-audit-conflict/" + e.Path)
+		b, err := os.ReadFile("../../collector/fixtures/hosts/qualys-healthy/" + e.Path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,7 +50,7 @@ func TestProcessMatchesTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile("../../collector/fixtures/hosts/qualys-fim-audit-conflict/proc/45/stat")
+	b, _ := os.ReadFile("../../collector/fixtures/hosts/qualys-healthy/proc/45/stat")
 	if got := k.Entries()[2].Data; !bytes.Equal(got, b) {
 		t.Errorf("kernel thread stat: got %q, want %q", got, b)
 	}
