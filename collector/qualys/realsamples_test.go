@@ -1,0 +1,81 @@
+package qualys
+
+import (
+	"testing"
+	"time"
+)
+
+// Log lines in the shapes the public material documents (no real agent line is public, so the
+// messages are placeholders; the headers are what is checked):
+//   - the Poco template of qagent-log.conf as broadinstitute/puppet-qualys_agent ships it,
+//     "%Y-%m-%d %H:%M:%S.%i [%s][%P]:[%p]:%t" with "times: local" (sources.md S9), once per
+//     Poco priority name;
+//   - the newer "YYYY-MM-DD HH:MM:SS.mmm +0000 [process][PID]:[Level]:[ThreadID]:Message"
+//     variant a third-party log viewer's README documents (sources.md S9), with a non-UTC
+//     offset and without the thread id, which the documented grammar makes optional.
+func TestRealLogLineShapes(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	local := time.Date(2026, 11, 20, 8, 0, 0, 15e6, tokyo)
+	for _, tc := range []struct {
+		line   string
+		time   time.Time
+		zoned  bool
+		proc   string
+		pid    int
+		level  string
+		sev    string
+		thread string
+		msg    string
+	}{
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Fatal]:m", local, false, "qualys-cloud-agent", 2101, "Fatal", SeverityFatal, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Critical]:m", local, false, "qualys-cloud-agent", 2101, "Critical", SeverityCritical, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Error]:m", local, false, "qualys-cloud-agent", 2101, "Error", SeverityError, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Warning]:m", local, false, "qualys-cloud-agent", 2101, "Warning", SeverityWarning, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Notice]:m", local, false, "qualys-cloud-agent", 2101, "Notice", SeverityNotice, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Information]:m", local, false, "qualys-cloud-agent", 2101, "Information", SeverityInfo, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Debug]:m", local, false, "qualys-cloud-agent", 2101, "Debug", SeverityDebug, "", "m"},
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Trace]:m", local, false, "qualys-cloud-agent", 2101, "Trace", SeverityTrace, "", "m"},
+		// Messages with colons and brackets stay whole.
+		{"2026-11-20 08:00:00.015 [qualys-cloud-agent][2101]:[Error]:[ERROR] Http request failed: url: https://x/", local, false,
+			"qualys-cloud-agent", 2101, "Error", SeverityError, "", "[ERROR] Http request failed: url: https://x/"},
+		{"2026-11-20 09:00:00.001 +0000 [qualys-cloud-agent][3141]:[Info]:[3150]:CAPI event successfully completed",
+			time.Date(2026, 11, 20, 9, 0, 0, 1e6, time.UTC), true, "qualys-cloud-agent", 3141, "Info", SeverityInfo, "3150", "CAPI event successfully completed"},
+		{"2026-11-20 04:00:00.001 -0500 [qualys-cep][3142]:[Warning]:[3160]:m",
+			time.Date(2026, 11, 20, 9, 0, 0, 1e6, time.UTC), true, "qualys-cep", 3142, "Warning", SeverityWarning, "3160", "m"},
+		{"2026-11-20 09:00:00.001 +0000 [qualys-cloud-agent][3141]:[Info]:no thread id",
+			time.Date(2026, 11, 20, 9, 0, 0, 1e6, time.UTC), true, "qualys-cloud-agent", 3141, "Info", SeverityInfo, "", "no thread id"},
+	} {
+		l, ok := ParseLogLine(tc.line, tokyo)
+		if !ok {
+			t.Errorf("ParseLogLine(%q) rejected", tc.line)
+			continue
+		}
+		if !documentedLogRegexp.MatchString(tc.line) {
+			t.Errorf("%q does not match the documented grammar", tc.line)
+		}
+		if !l.Time.Equal(tc.time) || l.ZoneWritten != tc.zoned || l.Process != tc.proc || l.PID != tc.pid ||
+			l.Level != tc.level || l.Severity != tc.sev || l.Thread != tc.thread || l.Message != tc.msg {
+			t.Errorf("ParseLogLine(%q) = %+v", tc.line, l)
+		}
+	}
+}
+
+// qualys-cloud-agent.conf with the trailing whitespace the documentation mentions and the
+// puppet template's vendor comment block (sources.md S9).
+func TestRealAgentConfTrailingWhitespace(t *testing.T) {
+	conf := "#Config File\n" +
+		"#LogLevel: Higher value means more verbose. 0=fatal, 1=error, 2=warning, 3=info, 4=debug, 5=tracing\n" +
+		"LogLevel=3 \n" +
+		"UseAuditDispatcher=0\t\n" +
+		"RequestTimeOut=600  \n" +
+		"ServerUri=https://qagpublic.qg3.apps.qualys.com/CloudAgent/ \n"
+	c, err := ParseAgentConf([]byte(conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogLevel == nil || *c.LogLevel != 3 || c.UseAuditDispatcher == nil || *c.UseAuditDispatcher ||
+		c.RequestTimeOut == nil || *c.RequestTimeOut != 600 || c.ServerURI != "qagpublic.qg3.apps.qualys.com:443" ||
+		len(c.InvalidKeys) != 0 || len(c.UnknownKeys) != 0 || c.MalformedLines != 0 {
+		t.Errorf("got %+v", c)
+	}
+}
