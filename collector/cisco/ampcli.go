@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock"
 )
 
 // AmpcliStatus is the output of `/opt/cisco/amp/bin/ampcli status` (sources.md S8,
@@ -270,10 +272,12 @@ func finishFaults(faults map[int]*ActiveFault, counts map[int]int) []ActiveFault
 	return list
 }
 
+// parseLastScan reads the zone-less "Last Scan" in loc, deciding DST edges as the other
+// vendor parsers do (wallclock.Date).
 func parseLastScan(s string, loc *time.Location) time.Time {
 	for _, layout := range lastScanLayouts {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return t
+		if t, err := time.Parse(layout, s); err == nil {
+			return wallclock.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
 		}
 	}
 	return time.Time{}

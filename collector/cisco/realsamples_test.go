@@ -112,3 +112,32 @@ func TestRealPolicyXMLBOMCRLF(t *testing.T) {
 		t.Errorf("policy.xml with BOM and CRLF: %+v", p)
 	}
 }
+
+// "Last Scan" is local time, 12-hour clock, no zone (Cisco doc 220575, sources.md S8): a scan
+// in the repeated or skipped DST hour is read as the other vendor parsers read such times.
+func TestRealLastScanAtDSTEdges(t *testing.T) {
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	for _, tc := range []struct {
+		loc  *time.Location
+		scan string
+		want string
+	}{
+		{newYork, "2023-03-12 02:30:00 AM", "2023-03-12T07:30:00Z"},
+		{newYork, "2023-11-05 01:30:00 AM", "2023-11-05T05:30:00Z"},
+		{berlin, "2023-10-29 02:30:00 AM", "2023-10-29T00:30:00Z"},
+		{berlin, "2023-03-26 02:30:00 AM", "2023-03-26T01:30:00Z"},
+		{berlin, "2023-06-19 02:02:03 PM", "2023-06-19T12:02:03Z"},
+	} {
+		st, err := ParseAmpcliStatus([]byte("Status: Connected\nLast Scan: "+tc.scan+"\n"), tc.loc)
+		if err != nil || st.LastScan.UTC().Format(time.RFC3339) != tc.want {
+			t.Errorf("Last Scan %q in %v = %v, %v; want %s", tc.scan, tc.loc, st.LastScan.UTC(), err, tc.want)
+		}
+	}
+}

@@ -1,19 +1,19 @@
 package logtail
 
-import "time"
+import (
+	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock"
+)
 
 // ParseLocal parses a zone-less agent timestamp (MA 4.x/5.x and Qualys lines carry local
 // wall-clock time, sources.md S13, S9) in loc.
 //
 // time.ParseInLocation leaves the instant unspecified for wall-clock times that occur
 // twice (the hour repeated when DST ends) or never (the hour skipped when DST starts).
-// ParseLocal decides both, so the same line always yields the same instant:
-//
-//   - repeated hour: the earlier instant (the first pass, still on summer time). A
-//     "last seen" derived from it can only be older than the truth, never in the future.
-//   - skipped hour: the clock is read with the offset in force before the gap, i.e.
-//     02:30 on a spring-forward night becomes 03:30 summer time, the instant a clock that
-//     did not jump would have shown.
+// ParseLocal decides both as wallclock.Date does, the rule the vendor parsers share: the
+// earlier instant of a repeated hour; a skipped hour read with the offset in force before
+// the gap (02:30 on a spring-forward night becomes 03:30 summer time).
 //
 // A layout with a zone (e.g. Qualys' newer "+0000" variant) is honoured as written.
 func ParseLocal(layout, value string, loc *time.Location) (time.Time, error) {
@@ -31,25 +31,7 @@ func ParseLocal(layout, value string, loc *time.Location) (time.Time, error) {
 	if hasZone(layout) {
 		return t, nil
 	}
-	wall := t.Unix() // wall-clock fields as if UTC
-	// Offsets in force a day either side bracket any transition near this wall time.
-	_, before := time.Unix(wall-86400, 0).In(loc).Zone()
-	_, after := time.Unix(wall+86400, 0).In(loc).Zone()
-	var best int64
-	found := false
-	for _, off := range []int{before, after} {
-		cand := wall - int64(off)
-		if _, got := time.Unix(cand, 0).In(loc).Zone(); got != off {
-			continue
-		}
-		if !found || cand < best {
-			best, found = cand, true
-		}
-	}
-	if !found {
-		best = wall - int64(before)
-	}
-	return time.Unix(best, int64(t.Nanosecond())).In(loc), nil
+	return wallclock.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc), nil
 }
 
 // hasZone reports whether a layout contains a zone element, so a parsed +0000 is UTC on

@@ -2,6 +2,8 @@ package mcafee
 
 import (
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock"
 )
 
 // AgentLineFormat tells which agent logger layout produced a line.
@@ -222,8 +224,11 @@ type wallClock struct {
 	year, month, day, hour, min, sec, nsec int
 }
 
+// in reads the wall clock in loc, deciding DST edges as every vendor parser does
+// (wallclock.Date: the earlier instant of a repeated hour, the pre-gap offset in a
+// skipped one).
 func (w wallClock) in(loc *time.Location) time.Time {
-	return time.Date(w.year, time.Month(w.month), w.day, w.hour, w.min, w.sec, w.nsec, loc)
+	return wallclock.Date(w.year, time.Month(w.month), w.day, w.hour, w.min, w.sec, w.nsec, loc)
 }
 
 func (w wallClock) valid() bool {

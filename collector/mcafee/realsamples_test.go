@@ -203,3 +203,52 @@ func TestRealCmdAgentSamples(t *testing.T) {
 		t.Errorf("managed TA 5.7.9 output: %+v", info)
 	}
 }
+
+// The agent logs local wall time without a zone (KB60776, KB90603; maconfig, sources.md
+// S12/S13), so on a host with DST some lines fall in the repeated or the skipped hour. Every
+// layout reads them alike: the earlier instant of a repeated hour, the pre-gap offset in a
+// skipped one, east and west of UTC.
+func TestRealTimestampsAtDSTEdges(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	for _, tc := range []struct {
+		name string
+		loc  *time.Location
+		ts   string // dashed wall time
+		want string // RFC3339 in UTC
+	}{
+		{"Berlin repeated hour", berlin, "2023-10-29 02:30:00", "2023-10-29T00:30:00Z"},
+		{"Berlin skipped hour", berlin, "2023-03-26 02:30:00", "2023-03-26T01:30:00Z"},
+		{"New York repeated hour", newYork, "2023-11-05 01:30:00", "2023-11-05T05:30:00Z"},
+		{"New York skipped hour", newYork, "2023-03-12 02:30:00", "2023-03-12T07:30:00Z"},
+	} {
+		compact := strings.NewReplacer("-", "", " ", "", ":", "").Replace(tc.ts)
+		var got []time.Time
+		if l, ok := ParseAgentLine(tc.ts+".681 masvc(1228.1240) property.Info: Agent started performing ASCI", tc.loc); ok {
+			got = append(got, l.Time.Add(-681*time.Millisecond))
+		}
+		if l, ok := ParseAgentLine(tc.ts+"        I        #1492        naihttp       Failed to get acknowledgement from Server", tc.loc); ok {
+			got = append(got, l.Time)
+		}
+		if l, ok := ParseServerLine(compact+"   E   #7148   mod_epo Failed to process agent request", tc.loc); ok {
+			got = append(got, l.Time)
+		}
+		if info, err := ParseCmdAgentInfo([]byte("Component: McAfee Agent\nLastASCTime: "+compact+"\n"), tc.loc); err == nil {
+			got = append(got, info.LastASCTime)
+		}
+		if len(got) != 4 {
+			t.Fatalf("%s: only %d of 4 layouts parsed", tc.name, len(got))
+		}
+		for i, g := range got {
+			if s := g.UTC().Format(time.RFC3339); s != tc.want {
+				t.Errorf("%s: layout %d read %s as %s, want %s", tc.name, i, tc.ts, s, tc.want)
+			}
+		}
+	}
+}

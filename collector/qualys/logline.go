@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/internal/textutil"
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock"
 )
 
 // Log locations on Linux: the Poco FileChannel path from qagent-log.conf and the FHS
@@ -213,7 +214,8 @@ func NormalizeSeverity(level string) string {
 }
 
 // parseTimestamp reads "2006-01-02 15:04:05.000" whose shape IsRecordStart checked,
-// rejecting impossible dates instead of letting time.Date roll them over.
+// rejecting impossible dates instead of letting time.Date roll them over. DST edges of
+// a zone-less time are decided by wallclock.Date.
 func parseTimestamp(s string, loc *time.Location) (time.Time, bool) {
 	year := digits2(s[0:2])*100 + digits2(s[2:4])
 	month, day := digits2(s[5:7]), digits2(s[8:10])
@@ -223,7 +225,7 @@ func parseTimestamp(s string, loc *time.Location) (time.Time, bool) {
 		hour > 23 || minute > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	return time.Date(year, time.Month(month), day, hour, minute, sec, milli*int(time.Millisecond), loc), true
+	return wallclock.Date(year, time.Month(month), day, hour, minute, sec, milli*int(time.Millisecond), loc), true
 }
 
 func daysIn(m time.Month, year int) int {

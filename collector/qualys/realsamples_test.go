@@ -1,6 +1,7 @@
 package qualys
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -77,5 +78,44 @@ func TestRealAgentConfTrailingWhitespace(t *testing.T) {
 		c.RequestTimeOut == nil || *c.RequestTimeOut != 600 || c.ServerURI != "qagpublic.qg3.apps.qualys.com:443" ||
 		len(c.InvalidKeys) != 0 || len(c.UnknownKeys) != 0 || c.MalformedLines != 0 {
 		t.Errorf("got %+v", c)
+	}
+}
+
+// qagent-log.conf writes "times: local" without a zone (sources.md S9): a line in the
+// repeated or skipped DST hour is read as every vendor parser reads it, the earlier instant
+// of a repeated hour and the pre-gap offset in a skipped one. The syslog copy (RFC 3164
+// timestamp, sources.md S17) agrees.
+func TestRealLogTimesAtDSTEdges(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	months := map[time.Month]string{time.March: "Mar", time.October: "Oct", time.November: "Nov"}
+	for _, tc := range []struct {
+		loc     *time.Location
+		y, d, h int
+		m       time.Month
+		want    string
+	}{
+		{berlin, 2023, 29, 2, time.October, "2023-10-29T00:30:00Z"},
+		{berlin, 2023, 26, 2, time.March, "2023-03-26T01:30:00Z"},
+		{newYork, 2023, 5, 1, time.November, "2023-11-05T05:30:00Z"},
+		{newYork, 2023, 12, 2, time.March, "2023-03-12T07:30:00Z"},
+	} {
+		line := fmt.Sprintf("%04d-%02d-%02d %02d:30:00.000 [qualys-cloud-agent][2101]:[Information]:m", tc.y, tc.m, tc.d, tc.h)
+		l, ok := ParseLogLine(line, tc.loc)
+		if !ok || l.Time.UTC().Format(time.RFC3339) != tc.want {
+			t.Errorf("ParseLogLine(%q) in %v = %v, %v; want %s", line, tc.loc, l.Time.UTC(), ok, tc.want)
+		}
+		sys := fmt.Sprintf("%s %2d %02d:30:00 web01 qualys-cloud-agent: [2101]:[Information]:m", months[tc.m], tc.d, tc.h)
+		now := time.Date(tc.y, 12, 31, 0, 0, 0, 0, time.UTC)
+		sl, ours, ok := ParseSyslogLine(sys, tc.loc, now)
+		if !ok || !ours || sl.Time.UTC().Format(time.RFC3339) != tc.want {
+			t.Errorf("ParseSyslogLine(%q) in %v = %v, %v %v; want %s", sys, tc.loc, sl.Time.UTC(), ours, ok, tc.want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/secagent-exporter/secagent_exporter/internal/textutil"
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock"
 )
 
 // Log destinations of qualys-cloud-agent.conf LogDestType, the closed set
@@ -86,10 +87,10 @@ func ParseSyslogLine(line string, loc *time.Location, now time.Time) (l LogLine,
 		if day > daysIn(month, year) && day > daysIn(month, year-1) {
 			return LogLine{}, false, false
 		}
-		t = time.Date(year, month, day, hour, minute, sec, 0, loc)
+		t = wallclock.Date(year, month, day, hour, minute, sec, 0, loc)
 		if day > daysIn(month, year) || t.After(now.Add(24*time.Hour)) {
 			year--
-			t = time.Date(year, month, day, hour, minute, sec, 0, loc)
+			t = wallclock.Date(year, month, day, hour, minute, sec, 0, loc)
 		}
 		rest = line[16:]
 	case len(line) > 20 && line[4] == '-' && line[10] == 'T':
