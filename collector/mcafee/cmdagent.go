@@ -260,17 +260,20 @@ func parseCmdAgentTime(v string, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// NormalizeGUID upper-cases an agent GUID and strips braces, so the cmdagent form
+// NormalizeGUID upper-cases an agent GUID and drops its braces, so the cmdagent form
 // (D2E157F4-...), the Server.log form ({91EEA947-...}) and EPOLeafNode.AgentGUID compare equal.
+// A GUID has no braces inside, so any brace is dropped, not only the enclosing pair.
 // "N/A" and empty give "".
 func NormalizeGUID(g string) string {
 	g = strings.TrimSpace(g)
 	if isNotAvailable(g) {
 		return ""
 	}
-	g = strings.TrimSuffix(strings.TrimPrefix(g, "{"), "}")
+	g = guidBraces.Replace(g)
 	return strings.ToUpper(strings.TrimSpace(g))
 }
+
+var guidBraces = strings.NewReplacer("{", "", "}", "")
 
 // parseEPOServers reads the server list; its separator on a managed host is unverified
 // (sources.md S12), the registry form is ";"-separated, so ";", "," and blanks all separate.
