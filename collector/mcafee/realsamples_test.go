@@ -252,3 +252,24 @@ func TestRealTimestampsAtDSTEdges(t *testing.T) {
 		}
 	}
 }
+
+// GUIDs in the three public forms (cmdagent bare, Server.log braced, KB60776's elided
+// placeholder) normalise alike; a brace anywhere is dropped, and a Server.log GUID must be
+// printable ASCII so its 64-character bound stays a byte bound after upper-casing.
+func TestRealGUIDForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"D2E157F4-B917-4D31-BEF0-32074BADF081":   "D2E157F4-B917-4D31-BEF0-32074BADF081", // nmap mcafee-epo-agent.nse
+		"{91EEA947-D3FB-4CC2-AEC7-05D15CDB5C6A}": "91EEA947-D3FB-4CC2-AEC7-05D15CDB5C6A", // KB60776 agent log
+		"{XXXXXXXXXX-XXXX-...}":                  "XXXXXXXXXX-XXXX-...",                  // KB60776 server log
+		"0{":                                     "0",
+		"N/A":                                    "",
+	} {
+		if got := NormalizeGUID(in); got != want {
+			t.Errorf("NormalizeGUID(%q) = %q, want %q", in, got, want)
+		}
+	}
+	l, ok := ParseServerLine("20090101010101   E   #7148   EPOServer     Agent with GUID {\xe8\xae\xdc\xf9} sequence number invalid", tokyo)
+	if !ok || l.Event != "" || l.AgentGUID != "" {
+		t.Errorf("a GUID of undecodable bytes: %+v", l)
+	}
+}

@@ -15,10 +15,12 @@ const (
 )
 
 // ServerMessages classifies ePO Server.log messages. The server logs in English on every
-// locale: the ja-JP copy of KB60776 (sources.md S2) quotes the same English lines.
+// locale: the ja-JP copy of KB60776 (sources.md S2) quotes the same English lines. The GUID
+// is printable ASCII without braces ([!-z|~]), so its 64-character bound is a byte bound
+// that upper-casing keeps.
 var ServerMessages = []msgtable.Rule{
 	{Event: ServerEventSequenceInvalid, Any: []string{"sequence number invalid"},
-		Regexp: `Agent with GUID \{(?P<guid>[^{}\s]{1,64})\} sequence number invalid(?:, expected (?P<expected>[0-9]{1,18}) > (?P<compared>[0-9]{1,18}))?`,
+		Regexp: `Agent with GUID \{(?P<guid>[!-z|~]{1,64})\} sequence number invalid(?:, expected (?P<expected>[0-9]{1,18}) > (?P<compared>[0-9]{1,18}))?`,
 		Source: "sources.md S14 [V] KB60776 EPOServer; sources.md S2"},
 	{Event: ServerEventAgentRequestFailed, Any: []string{"Failed to process agent request"},
 		Source: "sources.md S14 [V] KB60776 mod_epo; sources.md S2"},
