@@ -327,7 +327,7 @@ msi_test() {
 
 # The Go tests of every package that can run as a Windows test binary, under Wine (-tags
 # wine switches os.RemoveAll to the delete path Wine implements, see
-# collector/wine_windows_test.go). Not run: cmd/secagent_exporter, whose TestMain builds
+# internal/winetest, which the wine_windows_test.go files import). Not run: cmd/secagent_exporter, whose TestMain builds
 # and starts the exporter with the go tool (this lane runs that exe end to end instead).
 # Skipped in collector: tests that drive the Linux logic, or the Windows logic off
 # Windows, through fixture trees under --path.rootfs (a Windows binary reads C:\ itself and
