@@ -29,6 +29,7 @@ cd "$repo"
 go build -trimpath -ldflags '-s -w' -o "$work/secagent_exporter" ./cmd/secagent_exporter
 host=$work/host
 go run ./cmd/fixturegen demo "$host"
+sleep 3 # out of the file cache's racy window, as in bench-process.sh
 
 # wrap HOSTPATH SECONDS: every run of the fixture CLI appends a line to $work/spawns and
 # sleeps SECONDS before doing what the fixture does.

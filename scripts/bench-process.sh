@@ -55,6 +55,10 @@ declare -A anon_long file_long pid_of url_of cpu_own cpu_child wall_med wall_p90
 
 sa_port=$(free_port)
 go run ./cmd/fixturegen demo "$work/demo"
+# A real host's agent files are old. The file cache does not trust a file changed less than
+# 2 s ago (collector/filecache.go, "racy" timestamps), so files written a moment ago would be
+# parsed again in every scrape: wait that out, or the scrapes measure a host that is not there.
+sleep 3
 "$work/secagent_exporter" --web.listen-address="127.0.0.1:$sa_port" \
 	--path.rootfs="$work/demo" --path.procfs="$work/demo/proc" \
 	--path.sysfs="$work/demo/sys" --state.dir="$work/state" \
