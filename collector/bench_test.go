@@ -130,10 +130,7 @@ func demoHost(b *testing.B) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	root, err := (&fixturegen.Hosts{Fixtures: fixtures, Dir: b.TempDir()}).Host("demo")
-	if err != nil {
-		b.Fatal(err)
-	}
+	root := fixturegen.TestHost(b, fixtures, "demo")
 	// A real host's agent files are old; files written a moment ago are "racy" for the file
 	// cache and parsed again in every scrape. Wait that out so the scrapes are warm ones.
 	time.Sleep(fileCacheRacyWindow + 500*time.Millisecond)

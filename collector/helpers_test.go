@@ -12,11 +12,7 @@ import (
 // expanded from its spec (fixtures/specs/<name>.spec) into a temporary directory of t.
 func fixtureHost(t testing.TB, name string) string {
 	t.Helper()
-	tree, err := (&fixturegen.Hosts{Fixtures: "fixtures", Dir: t.TempDir()}).Host(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return fixturegen.TestHost(t, "fixtures", name)
 }
 
 // writeFile creates path (and its directories) with content, for fixture trees built in tests.

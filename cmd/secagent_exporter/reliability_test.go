@@ -94,11 +94,7 @@ func copyHost(t testing.TB, name string) string {
 // temporary directory. Read it, do not change it.
 func fixtureHost(t testing.TB, name string) string {
 	t.Helper()
-	tree, err := (&fixturegen.Hosts{Fixtures: fixturesDir(t), Dir: t.TempDir()}).Host(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return fixturegen.TestHost(t, fixturesDir(t), name)
 }
 
 // writeFile writes a test file, creating its directory.

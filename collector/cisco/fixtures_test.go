@@ -16,11 +16,7 @@ import (
 // into a temporary directory of t.
 func hostTree(t testing.TB, name string) string {
 	t.Helper()
-	tree, err := (&fixturegen.Hosts{Fixtures: "../fixtures", Dir: t.TempDir()}).Host(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return fixturegen.TestHost(t, "../fixtures", name)
 }
 
 func readFixture(t *testing.T, scenario string, parts ...string) []byte {

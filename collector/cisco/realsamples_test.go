@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock/wallclocktest"
 )
 
 // The install-root listing of a real 7.4.1.20439 host, as the vendor health checker logged it
@@ -116,14 +118,8 @@ func TestRealPolicyXMLBOMCRLF(t *testing.T) {
 // "Last Scan" is local time, 12-hour clock, no zone (Cisco doc 220575, sources.md S8): a scan
 // in the repeated or skipped DST hour is read as the other vendor parsers read such times.
 func TestRealLastScanAtDSTEdges(t *testing.T) {
-	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
+	newYork := wallclocktest.Zone(t, "America/New_York")
+	berlin := wallclocktest.Zone(t, "Europe/Berlin")
 	for _, tc := range []struct {
 		loc  *time.Location
 		scan string

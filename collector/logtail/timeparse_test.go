@@ -3,17 +3,13 @@ package logtail
 import (
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock/wallclocktest"
 )
 
 func TestParseLocal(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	tokyo, err := time.LoadLocation("Asia/Tokyo")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
+	berlin := wallclocktest.Zone(t, "Europe/Berlin")
+	tokyo := wallclocktest.Zone(t, "Asia/Tokyo")
 	const ma5 = "2006-01-02 15:04:05.000"
 	cases := []struct {
 		name, layout, value string

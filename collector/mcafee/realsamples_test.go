@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock/wallclocktest"
 )
 
 // Every public sample of the agent and ePO server log formats, one row per physical line,
@@ -209,14 +211,8 @@ func TestRealCmdAgentSamples(t *testing.T) {
 // layout reads them alike: the earlier instant of a repeated hour, the pre-gap offset in a
 // skipped one, east and west of UTC.
 func TestRealTimestampsAtDSTEdges(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
+	berlin := wallclocktest.Zone(t, "Europe/Berlin")
+	newYork := wallclocktest.Zone(t, "America/New_York")
 	for _, tc := range []struct {
 		name string
 		loc  *time.Location

@@ -20,11 +20,7 @@ import (
 // directory of t when it has no committed tree.
 func hostTree(t testing.TB, name string) string {
 	t.Helper()
-	tree, err := (&fixturegen.Hosts{Fixtures: "../fixtures", Dir: t.TempDir()}).Host(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return fixturegen.TestHost(t, "../fixtures", name)
 }
 
 // scenarioClock is the fixed "now" the end-to-end tests pin; times are wall clock read in

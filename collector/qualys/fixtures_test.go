@@ -20,11 +20,7 @@ import (
 // temporary directory of t.
 func hostTree(t testing.TB, name string) string {
 	t.Helper()
-	tree, err := (&fixturegen.Hosts{Fixtures: filepath.Join("..", "fixtures"), Dir: t.TempDir()}).Host(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tree
+	return fixturegen.TestHost(t, "../fixtures", name)
 }
 
 // fixtureHost is what the collector would derive from one fixture tree, reduced to values

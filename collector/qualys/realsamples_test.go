@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock/wallclocktest"
 )
 
 // Log lines in the shapes the public material documents (no real agent line is public, so the
@@ -86,14 +88,8 @@ func TestRealAgentConfTrailingWhitespace(t *testing.T) {
 // of a repeated hour and the pre-gap offset in a skipped one. The syslog copy (RFC 3164
 // timestamp, sources.md S17) agrees.
 func TestRealLogTimesAtDSTEdges(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
+	berlin := wallclocktest.Zone(t, "Europe/Berlin")
+	newYork := wallclocktest.Zone(t, "America/New_York")
 	months := map[time.Month]string{time.March: "Mar", time.October: "Oct", time.November: "Nov"}
 	for _, tc := range []struct {
 		loc     *time.Location

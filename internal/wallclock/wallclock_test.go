@@ -3,17 +3,13 @@ package wallclock
 import (
 	"testing"
 	"time"
+
+	"github.com/secagent-exporter/secagent_exporter/internal/wallclock/wallclocktest"
 )
 
 func TestDate(t *testing.T) {
-	berlin, err := time.LoadLocation("Europe/Berlin")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
-	newYork, err := time.LoadLocation("America/New_York")
-	if err != nil {
-		t.Skip("no tzdata:", err)
-	}
+	berlin := wallclocktest.Zone(t, "Europe/Berlin")
+	newYork := wallclocktest.Zone(t, "America/New_York")
 	tokyo := time.FixedZone("JST", 9*3600)
 	cases := []struct {
 		name string
