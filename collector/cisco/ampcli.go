@@ -277,7 +277,7 @@ func finishFaults(faults map[int]*ActiveFault, counts map[int]int) []ActiveFault
 func parseLastScan(s string, loc *time.Location) time.Time {
 	for _, layout := range lastScanLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return wallclock.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+			return wallclock.Read(t, loc)
 		}
 	}
 	return time.Time{}

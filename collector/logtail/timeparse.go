@@ -31,7 +31,7 @@ func ParseLocal(layout, value string, loc *time.Location) (time.Time, error) {
 	if hasZone(layout) {
 		return t, nil
 	}
-	return wallclock.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc), nil
+	return wallclock.Read(t, loc), nil
 }
 
 // hasZone reports whether a layout contains a zone element, so a parsed +0000 is UTC on

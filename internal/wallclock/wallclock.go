@@ -43,3 +43,8 @@ func Date(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.L
 	}
 	return time.Unix(best, int64(w.Nanosecond())).In(loc)
 }
+
+// Read is Date for the wall-clock fields of t, a time parsed from text without a zone.
+func Read(t time.Time, loc *time.Location) time.Time {
+	return Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+}
